@@ -1,0 +1,139 @@
+"""The provider-neutral data model: :class:`Conference`, its enums, and :class:`Page`."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
+
+import attrs
+
+__all__ = ["Conference", "ConferenceStatus", "EndReason", "FrozenDict", "Page", "freeze"]
+
+
+class ConferenceStatus(enum.StrEnum):
+    """Where a conference is in its life. ``UNKNOWN`` stands for any value not known today."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    SUMMARY_TIMEOUT = "summary_timeout"
+    UNKNOWN = "unknown"
+
+
+class EndReason(enum.StrEnum):
+    """Why a conference ended. ``UNKNOWN`` stands for any value not known today."""
+
+    ALL_LEFT = "all_left"
+    ENDED_VIA_API = "ended_via_api"
+    HOST_LEFT = "host_left"
+    TIME_EXCEEDED = "time_exceeded"
+    LAST_PARTICIPANT_KICKED = "last_participant_kicked"
+    HOST_KICKED = "host_kicked"
+    UNKNOWN = "unknown"
+
+
+class FrozenDict(dict[str, Any]):
+    """A read-only ``dict``: what :attr:`Conference.raw` holds.
+
+    It stays a real ``dict`` subclass so ``json.dumps(conf.raw)`` works, but every mutating
+    method raises ``TypeError``. Nested objects are frozen too (lists become tuples).
+    """
+
+    __slots__ = ()
+
+    def _readonly(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("Conference.raw is read-only; copy it with dict(conf.raw) to change it")
+
+    __setitem__ = __delitem__ = __ior__ = _readonly
+    clear = pop = popitem = setdefault = update = _readonly
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenDict:
+        return self
+
+    def __reduce__(self) -> Any:
+        return (FrozenDict, (dict(self),))
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({dict.__repr__(self)})"
+
+
+def freeze(value: Any) -> Any:
+    """Deep read-only copy of decoded JSON: dicts become :class:`FrozenDict`, lists tuples."""
+    if isinstance(value, dict):
+        if isinstance(value, FrozenDict):
+            return value
+        return FrozenDict(
+            {k: (freeze(v) if isinstance(v, (dict, list)) else v) for k, v in value.items()}
+        )
+    if isinstance(value, list):
+        return tuple(freeze(v) if isinstance(v, (dict, list)) else v for v in value)
+    return value
+
+
+def _freeze_raw(value: Mapping[str, Any]) -> FrozenDict:
+    frozen = freeze(value if isinstance(value, dict) else dict(value))
+    assert isinstance(frozen, FrozenDict)
+    return frozen
+
+
+def _tags(value: Iterable[str] | None) -> tuple[str, ...]:
+    return () if value is None else tuple(value)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Conference:
+    """One conference, whatever the provider.
+
+    Every datetime is timezone-aware UTC; a field the provider does not have is ``None``.
+    ``raw`` is the provider's record exactly as received (read-only); it is left out of
+    equality, hashing and ``repr``.
+
+    >>> conf.provider, conf.id, conf.status          # doctest: +SKIP
+    ('telnyx', '3fa85f64-5717-4562-b3fc-2c963f66afa6', <ConferenceStatus.COMPLETED: 'completed'>)
+    """
+
+    provider: str
+    id: str
+    name: str | None = None
+    status: ConferenceStatus = ConferenceStatus.UNKNOWN
+    region: str | None = None
+    created_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    expires_at: datetime | None = None
+    updated_at: datetime | None = None
+    end_reason: EndReason | None = None
+    ended_by: str | None = None
+    duration: timedelta | None = None
+    max_participants: int | None = None
+    unique_participants: int | None = None
+    max_concurrent_participants: int | None = None
+    account_id: str | None = None
+    connection_id: str | None = None
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tags)
+    raw: Mapping[str, Any] = attrs.field(
+        factory=FrozenDict, converter=_freeze_raw, eq=False, repr=False
+    )
+
+
+@attrs.frozen(slots=True)
+class Page:
+    """One page of a listing, as :meth:`Pager.pages` yields it.
+
+    ``resume_token`` resumes the listing right after this page (``None`` on the last page);
+    ``number`` is the page's number where the provider pages by number; ``total_results``
+    is the provider's count of the whole listing when it tells one.
+    """
+
+    items: tuple[Conference, ...]
+    resume_token: str | None = None
+    number: int | None = None
+    total_results: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.items)
