@@ -1,0 +1,221 @@
+"""Streaming listings: :class:`Pager` and resume tokens.
+
+An adapter describes *how to fetch one page* (a :class:`PageSource`); the pager does the rest:
+it streams items (``async for``), pages (``.pages()``) or everything (``.collect()``), stops at
+``limit``, and can say at any moment where the listing stands (``resume_token``) so it can be
+taken up later, even in another process, with ``svc.list(resume_token=token)``.
+
+A resume token is opaque to callers. Inside it is the provider's name, the adapter's cursor
+(whatever JSON value the adapter needs to fetch a page: a page number and query, a next-page
+URL) and how many items of that page were already handed out.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, Protocol
+
+import attrs
+
+from . import _json
+from .errors import InvalidRequestError
+from .model import Conference, Page
+
+__all__ = [
+    "Cursor",
+    "PageSource",
+    "Pager",
+    "RawPage",
+    "decode_resume_token",
+    "encode_resume_token",
+]
+
+Cursor = Any
+"""A JSON-serialisable value naming one page of one listing (adapter-defined)."""
+
+_TOKEN_PREFIX = "cc1."
+
+
+@attrs.frozen
+class RawPage:
+    """One page as an adapter parsed it: items, and the cursor of the next page, if any."""
+
+    items: Sequence[Conference]
+    next_cursor: Cursor | None
+    number: int | None = None
+    total_pages: int | None = None
+    total_results: int | None = None
+
+
+class PageSource(Protocol):
+    """What an adapter gives the pager: the provider's name and a page fetcher."""
+
+    @property
+    def provider(self) -> str: ...
+
+    async def fetch_page(self, cursor: Cursor) -> RawPage: ...
+
+
+def encode_resume_token(provider: str, cursor: Cursor, skip: int = 0) -> str:
+    """An opaque, URL-safe token for ``cursor`` (with ``skip`` items of it already consumed)."""
+    payload = _json.dumps({"p": provider, "c": cursor, "s": skip})
+    return _TOKEN_PREFIX + base64.urlsafe_b64encode(payload).decode("ascii").rstrip("=")
+
+
+def decode_resume_token(token: object, provider: str) -> tuple[Cursor, int]:
+    """The (cursor, skip) inside ``token``; :class:`InvalidRequestError` when it is not ours."""
+    if not isinstance(token, str) or not token.startswith(_TOKEN_PREFIX):
+        raise InvalidRequestError(
+            f"resume_token must be a token from Pager.resume_token or Page.resume_token, "
+            f"got {token!r:.80}"
+        )
+    body = token[len(_TOKEN_PREFIX) :]
+    try:
+        payload = _json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidRequestError("resume_token is damaged: it does not decode") from None
+    if (
+        not isinstance(payload, dict)
+        or not isinstance(payload.get("p"), str)
+        or "c" not in payload
+        or not isinstance(payload.get("s"), int)
+        or payload["s"] < 0
+    ):
+        raise InvalidRequestError("resume_token is damaged: unexpected content")
+    if payload["p"] != provider:
+        raise InvalidRequestError(
+            f"resume_token belongs to provider {payload['p']!r}, not {provider!r}"
+        )
+    return payload["c"], payload["s"]
+
+
+class Pager:
+    """A listing in progress: iterate it once, by item or by page.
+
+    >>> async for conf in svc.list(region="US"):          # doctest: +SKIP
+    ...     ...
+    >>> async for page in svc.list(page_size=100).pages():  # doctest: +SKIP
+    ...     save(page.items, page.resume_token)
+    >>> first50 = await svc.list(limit=50).collect()       # doctest: +SKIP
+
+    Nothing is requested until iteration starts. ``limit`` caps the items handed out;
+    ``resume_token`` tells where the listing stands after the last item handed out
+    (``None`` once it is exhausted).
+    """
+
+    def __init__(
+        self,
+        source: PageSource,
+        cursor: Cursor,
+        *,
+        limit: int | None = None,
+        skip: int = 0,
+    ) -> None:
+        self._source = source
+        self._provider = source.provider
+        self._cursor: Cursor | None = cursor
+        self._skip = skip
+        self._limit = limit
+        self._yielded = 0
+        self._started = False
+        self._exhausted = False
+        self._pages_fetched = 0
+        self._current_number: int | None = None
+        self._total_results: int | None = None
+
+    def __repr__(self) -> str:
+        state = "exhausted" if self._exhausted else ("running" if self._started else "new")
+        return (
+            f"<Pager {self._provider} {state} items={self._yielded} pages={self._pages_fetched}"
+            f"{'' if self._limit is None else f' limit={self._limit}'}>"
+        )
+
+    @property
+    def provider(self) -> str:
+        return self._provider
+
+    @property
+    def items_yielded(self) -> int:
+        return self._yielded
+
+    @property
+    def pages_fetched(self) -> int:
+        return self._pages_fetched
+
+    @property
+    def resume_token(self) -> str | None:
+        """Where the listing stands after the last item handed out; ``None`` when it is done."""
+        if self._exhausted or self._cursor is None:
+            return None
+        return encode_resume_token(self._provider, self._cursor, self._skip)
+
+    def _start(self) -> None:
+        if self._started:
+            raise RuntimeError("a Pager is iterated once; call svc.list(...) again for a new one")
+        self._started = True
+
+    def __aiter__(self) -> AsyncIterator[Conference]:
+        self._start()
+        return self._iter_items()
+
+    def pages(self) -> AsyncIterator[Page]:
+        """Iterate page by page; each :class:`Page` carries the token to resume after it."""
+        self._start()
+        return self._iter_pages()
+
+    async def collect(self) -> list[Conference]:
+        """Every item (up to ``limit``) in a list."""
+        return [item async for item in self]
+
+    async def _iter_items(self) -> AsyncIterator[Conference]:
+        async for skip, page in self._raw_pages():
+            items = page.items
+            for index in range(skip, len(items)):
+                if self._limit is not None and self._yielded >= self._limit:
+                    return
+                # Position *after* this item, so a token read inside the loop body resumes
+                # with the next one.
+                self._skip = index + 1
+                self._yielded += 1
+                yield items[index]
+
+    async def _iter_pages(self) -> AsyncIterator[Page]:
+        async for skip, page in self._raw_pages():
+            take = page.items[skip:]
+            if self._limit is not None:
+                take = take[: self._limit - self._yielded]
+            self._yielded += len(take)
+            self._skip = skip + len(take)
+            if self._skip < len(page.items):
+                token = self.resume_token  # stopped inside this page
+            elif page.next_cursor is None:
+                token = None
+            else:
+                token = encode_resume_token(self._provider, page.next_cursor, 0)
+            yield Page(
+                items=tuple(take),
+                resume_token=token,
+                number=self._current_number,
+                total_results=self._total_results,
+            )
+
+    async def _raw_pages(self) -> AsyncIterator[tuple[int, RawPage]]:
+        """(items to skip, page) per page; moves ``_cursor`` / ``_skip`` along."""
+        while self._cursor is not None:
+            if self._limit is not None and self._yielded >= self._limit:
+                return
+            page = await self._source.fetch_page(self._cursor)
+            self._pages_fetched += 1
+            self._current_number = page.number
+            self._total_results = page.total_results
+            skip = min(self._skip, len(page.items))
+            yield skip, page
+            limit_hit = self._limit is not None and self._yielded >= self._limit
+            if limit_hit and self._skip < len(page.items):
+                return  # stopped mid-page: the token points into this page
+            # The whole page was handed out: move to the next one.
+            self._cursor = page.next_cursor
+            self._skip = 0
+        self._exhausted = True

@@ -1,0 +1,315 @@
+"""The provider-neutral service interface.
+
+:class:`ConferenceService` is the protocol every provider adapter implements; adapters
+normally subclass :class:`BaseConferenceService`, which validates the neutral arguments,
+checks capabilities, and owns the transport's life cycle (``async with`` / ``aclose``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from types import MappingProxyType, TracebackType
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
+
+import attrs
+
+from .errors import InvalidRequestError, UnsupportedOperationError
+from .model import Conference, ConferenceStatus
+from .paging import Pager
+from .transport import Transport
+
+__all__ = [
+    "BaseConferenceService",
+    "Capability",
+    "ConferenceService",
+    "ListQuery",
+    "aware_utc",
+    "check_id",
+]
+
+
+class Capability(enum.StrEnum):
+    """What a provider's service can do."""
+
+    LIST = "list"
+    GET = "get"
+    CREATE = "create"
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def aware_utc(value: object, argument: str) -> datetime:
+    """``value`` as an aware UTC datetime; naive datetimes are refused, not guessed."""
+    if not isinstance(value, datetime):
+        raise InvalidRequestError(
+            f"{argument} must be a timezone-aware datetime, got {type(value).__name__}"
+        )
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise InvalidRequestError(
+            f"{argument} must be timezone-aware (e.g. datetime(2026, 1, 1, tzinfo=UTC)), "
+            f"got naive {value.isoformat()}"
+        )
+    return value.astimezone(UTC)
+
+
+def check_id(value: object, argument: str = "id") -> str:
+    """A non-empty string id, or :class:`InvalidRequestError`."""
+    if not isinstance(value, str):
+        raise InvalidRequestError(f"{argument} must be a non-empty string, got {value!r}")
+    if not value.strip():
+        raise InvalidRequestError(f"{argument} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _positive_int(value: object, argument: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequestError(f"{argument} must be an integer >= 1, got {value!r}")
+    if value < 1:
+        raise InvalidRequestError(f"{argument} must be >= 1, got {value}")
+    return value
+
+
+def _status(value: object) -> ConferenceStatus:
+    if isinstance(value, ConferenceStatus) and value is not ConferenceStatus.UNKNOWN:
+        return value
+    if isinstance(value, str):
+        try:
+            status = ConferenceStatus(value.lower())
+        except ValueError:
+            pass
+        else:
+            if status is not ConferenceStatus.UNKNOWN:
+                return status
+    allowed = ", ".join(s.value for s in ConferenceStatus if s is not ConferenceStatus.UNKNOWN)
+    raise InvalidRequestError(
+        f"status must be one of {allowed} (or ConferenceStatus), got {value!r}"
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ListQuery:
+    """The neutral list filters, validated; adapters turn it into their provider's query.
+
+    Use :meth:`build`: it checks types and values that do not depend on the provider
+    (provider limits such as the largest page size are checked by the adapter).
+    """
+
+    region: str | None = None
+    status: ConferenceStatus | None = None
+    name: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    page_size: int | None = None
+    limit: int | None = None
+    resume_token: str | None = None
+    filters: Mapping[str, Any] = _EMPTY
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        region: str | None = None,
+        status: ConferenceStatus | str | None = None,
+        name: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        resume_token: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> ListQuery:
+        if region is not None and (not isinstance(region, str) or not region):
+            raise InvalidRequestError(f"region must be a non-empty string, got {region!r}")
+        if name is not None and (not isinstance(name, str) or not name):
+            raise InvalidRequestError(f"name must be a non-empty string, got {name!r}")
+        after = None if created_after is None else aware_utc(created_after, "created_after")
+        before = None if created_before is None else aware_utc(created_before, "created_before")
+        if after is not None and before is not None and after >= before:
+            raise InvalidRequestError(
+                f"created_after ({after.isoformat()}) must be earlier than "
+                f"created_before ({before.isoformat()})"
+            )
+        if filters is not None and not isinstance(filters, Mapping):
+            raise InvalidRequestError(f"filters must be a mapping, got {type(filters).__name__}")
+        if resume_token is not None and not isinstance(resume_token, str):
+            raise InvalidRequestError(f"resume_token must be a string, got {resume_token!r}")
+        return cls(
+            region=region,
+            status=None if status is None else _status(status),
+            name=name,
+            created_after=after,
+            created_before=before,
+            page_size=None if page_size is None else _positive_int(page_size, "page_size"),
+            limit=None if limit is None else _positive_int(limit, "limit"),
+            resume_token=resume_token,
+            filters=_EMPTY if not filters else MappingProxyType(dict(filters)),
+        )
+
+    @property
+    def has_filters(self) -> bool:
+        """Whether anything that selects records (not paging) was given."""
+        return any(
+            v is not None
+            for v in (self.region, self.status, self.name, self.created_after, self.created_before)
+        ) or bool(self.filters)
+
+
+@runtime_checkable
+class ConferenceService(Protocol):
+    """What every provider's service offers. Get one from :func:`confclient.connect`."""
+
+    @property
+    def provider(self) -> str: ...
+
+    @property
+    def regions(self) -> tuple[str, ...]: ...
+
+    @property
+    def capabilities(self) -> frozenset[Capability]: ...
+
+    def list(
+        self,
+        *,
+        region: str | None = None,
+        status: ConferenceStatus | str | None = None,
+        name: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        resume_token: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> Pager: ...
+
+    async def get(self, id: str, *, region: str | None = None) -> Conference: ...
+
+    async def create(self, **fields: Any) -> Conference: ...
+
+    async def aclose(self) -> None: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class BaseConferenceService:
+    """Shared plumbing for adapters: neutral validation, capabilities, life cycle.
+
+    Subclasses set ``provider``, ``regions``, ``capabilities`` and implement ``_list``,
+    ``_get`` and (when capable) ``create``.
+    """
+
+    provider: ClassVar[str]
+    regions: ClassVar[tuple[str, ...]]
+    capabilities: ClassVar[frozenset[Capability]]
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} base_url={str(self._transport.base_url)!r}>"
+
+    @property
+    def transport(self) -> Transport:
+        return self._transport
+
+    @property
+    def closed(self) -> bool:
+        return self._transport.closed
+
+    # -- validation helpers -----------------------------------------------------------------
+
+    def _require(self, capability: Capability) -> None:
+        if capability not in self.capabilities:
+            can = ", ".join(sorted(c.value for c in self.capabilities))
+            raise UnsupportedOperationError(
+                f"{self.provider} does not support {capability.value} (it supports: {can})",
+                provider=self.provider,
+                operation=capability.value,
+            )
+
+    def _region(self, region: str | None, argument: str = "region") -> str | None:
+        """The canonical spelling of ``region`` (matched case-insensitively)."""
+        if region is None:
+            return None
+        if isinstance(region, str):
+            for known in self.regions:
+                if region.casefold() == known.casefold():
+                    return known
+        raise InvalidRequestError(
+            f"{argument} must be one of {', '.join(self.regions)} for {self.provider}, "
+            f"got {region!r}"
+        )
+
+    # -- operations -------------------------------------------------------------------------
+
+    def list(
+        self,
+        *,
+        region: str | None = None,
+        status: ConferenceStatus | str | None = None,
+        name: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        resume_token: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> Pager:
+        """List conferences, newest pages streamed as they arrive. Nothing is sent until
+        the pager is iterated; bad arguments raise here, at once.
+        """
+        self._require(Capability.LIST)
+        query = ListQuery.build(
+            region=region,
+            status=status,
+            name=name,
+            created_after=created_after,
+            created_before=created_before,
+            page_size=page_size,
+            limit=limit,
+            resume_token=resume_token,
+            filters=filters,
+        )
+        return self._list(query)
+
+    def _list(self, query: ListQuery) -> Pager:
+        raise NotImplementedError
+
+    async def get(self, id: str, *, region: str | None = None) -> Conference:
+        """Fetch one conference by its provider id."""
+        self._require(Capability.GET)
+        return await self._get(check_id(id), region=region)
+
+    async def _get(self, id: str, *, region: str | None) -> Conference:
+        raise NotImplementedError
+
+    async def create(self, **fields: Any) -> Conference:
+        """Create a conference, where the provider can (see ``capabilities``)."""
+        self._require(Capability.CREATE)
+        raise NotImplementedError
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the HTTP session we own (a session you passed in stays open)."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
