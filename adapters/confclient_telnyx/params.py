@@ -1,0 +1,352 @@
+"""Neutral arguments to the Telnyx query and request body; every check happens here, on the
+client, before any request. Pure functions.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from yarl import URL
+
+from confclient import (
+    ConferenceStatus,
+    InvalidRequestError,
+    ListQuery,
+    UnsupportedFilterError,
+)
+from confclient.service import aware_utc
+
+__all__ = [
+    "BEEP_ENABLED",
+    "MAX_PAGE_SIZE",
+    "REGIONS",
+    "build_create_body",
+    "build_list_params",
+    "canonical_region",
+    "flatten_filters",
+    "format_timestamp",
+]
+
+PROVIDER: Final = "telnyx"
+REGIONS: Final = ("Australia", "Europe", "Middle East", "US")
+MAX_PAGE_SIZE: Final = 250
+BEEP_ENABLED: Final = ("always", "never", "on_enter", "on_exit")
+PRODUCTS: Final = ("call_control", "fax", "texml")
+EVENT_TYPES: Final = ("command", "webhook")
+NATIVE_STATUSES: Final = ("init", "in_progress", "completed")
+OCCURRED_AT_OPS: Final = ("eq", "gt", "gte", "lt", "lte")
+
+STATUS_TO_NATIVE: Final[Mapping[ConferenceStatus, str]] = {
+    ConferenceStatus.NOT_STARTED: "init",
+    ConferenceStatus.IN_PROGRESS: "in_progress",
+    ConferenceStatus.COMPLETED: "completed",
+}
+
+_DIGITS = re.compile(r"^[0-9]{1,19}$")
+
+
+def canonical_region(region: object, argument: str = "region") -> str:
+    """The documented spelling of a Telnyx region, matched case-insensitively."""
+    if isinstance(region, str):
+        for known in REGIONS:
+            if region.casefold() == known.casefold():
+                return known
+    raise InvalidRequestError(
+        f"{argument} must be one of {', '.join(REGIONS)} for telnyx, got {region!r}"
+    )
+
+
+def format_timestamp(value: datetime) -> str:
+    """An aware datetime as Telnyx writes them: UTC, ``Z``, milliseconds when not whole."""
+    value = value.astimezone(UTC)
+    timespec = "milliseconds" if value.microsecond else "seconds"
+    return value.replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
+
+
+# -- filters (deepObject) -------------------------------------------------------------------
+
+
+def _string(path: str, value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidRequestError(f"filters[{path!r}] must be a non-empty string, got {value!r}")
+    return value
+
+
+def _enum(choices: tuple[str, ...]) -> Any:
+    def check(path: str, value: object) -> str:
+        if value not in choices:
+            raise InvalidRequestError(
+                f"filters[{path!r}] must be one of {', '.join(choices)}, got {value!r}"
+            )
+        return str(value)
+
+    return check
+
+
+def _uuid(path: str, value: object) -> str:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    try:
+        return str(uuid.UUID(_string(path, value)))
+    except ValueError:
+        raise InvalidRequestError(f"filters[{path!r}] must be a UUID, got {value!r}") from None
+
+
+def _bool(path: str, value: object) -> str:
+    if not isinstance(value, bool):
+        raise InvalidRequestError(f"filters[{path!r}] must be True or False, got {value!r}")
+    return "true" if value else "false"
+
+
+def _profile_id(path: str, value: object) -> str:
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not _DIGITS.match(text):
+        raise InvalidRequestError(f"filters[{path!r}] must be an int64 id (digits), got {value!r}")
+    return text
+
+
+def _contains(path: str, value: object) -> str:
+    text = _string(path, value)
+    if len(text) < 3:
+        raise InvalidRequestError(
+            f"filters[{path!r}] needs at least 3 characters (Telnyx rule), got {value!r}"
+        )
+    return text
+
+
+def _timestamp(path: str, value: object) -> str:
+    if isinstance(value, datetime):
+        return format_timestamp(aware_utc(value, f"filters[{path!r}]"))
+    text = _string(path, value)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidRequestError(
+            f"filters[{path!r}] must be an aware datetime or an ISO 8601 string such as "
+            f"2019-03-29T11:10:00Z, got {value!r}"
+        ) from None
+    return format_timestamp(aware_utc(parsed, f"filters[{path!r}]"))
+
+
+# Leaf checkers by path; a path of two parts is a nested deepObject key.
+_FILTERS: Final[Mapping[tuple[str, ...], Any]] = {
+    ("application_name", "contains"): _contains,
+    ("outbound.outbound_voice_profile_id",): _profile_id,
+    ("leg_id",): _uuid,
+    ("application_session_id",): _uuid,
+    ("connection_id",): _string,
+    ("product",): _enum(PRODUCTS),
+    ("failed",): _bool,
+    ("from",): _string,
+    ("to",): _string,
+    ("name",): _string,
+    ("type",): _enum(EVENT_TYPES),
+    **{("occurred_at", op): _timestamp for op in OCCURRED_AT_OPS},
+    ("status",): _enum(NATIVE_STATUSES),
+}
+_BRACKETS = re.compile(r"\[([^\[\]]+)\]")
+
+
+def _known_filters() -> str:
+    return ", ".join("[".join(p) + "]" * (len(p) - 1) for p in _FILTERS)
+
+
+def _split_key(key: str) -> tuple[str, ...]:
+    """``"filter[occurred_at][gte]"`` / ``"occurred_at[gte]"`` / ``"name"`` to a path."""
+    if key.startswith("filter["):
+        parts = tuple(_BRACKETS.findall(key))
+        if "".join(f"[{p}]" for p in parts) != key[len("filter") :]:
+            raise InvalidRequestError(f"filters key {key!r} is not valid deepObject syntax")
+        return parts
+    head, bracket, rest = key.partition("[")
+    if not bracket:
+        return (key,)
+    parts = (head, *_BRACKETS.findall("[" + rest))
+    if head + "".join(f"[{p}]" for p in parts[1:]) != key:
+        raise InvalidRequestError(f"filters key {key!r} is not valid deepObject syntax")
+    return parts
+
+
+def flatten_filters(filters: Mapping[str, Any]) -> dict[tuple[str, ...], str]:
+    """Validate ``filters=`` and flatten it to ``{path: value}``.
+
+    Accepts nested mappings (``{"occurred_at": {"gte": dt}}``) and bracket keys
+    (``{"occurred_at[gte]": dt}`` or ``{"filter[occurred_at][gte]": dt}``).
+    """
+    flat: dict[tuple[str, ...], str] = {}
+
+    def walk(prefix: tuple[str, ...], value: object) -> None:
+        if isinstance(value, Mapping):
+            if not value:
+                raise InvalidRequestError(f"filters[{'.'.join(prefix)!r}] is an empty mapping")
+            for sub_key, sub_value in value.items():
+                if not isinstance(sub_key, str):
+                    raise InvalidRequestError(f"filters keys must be strings, got {sub_key!r}")
+                walk((*prefix, *_split_key(sub_key)), sub_value)
+            return
+        check = _FILTERS.get(prefix)
+        if check is None:
+            raise UnsupportedFilterError(
+                f"telnyx has no filter {'filter[' + ']['.join(prefix) + ']'!r}; "
+                f"documented filters: {_known_filters()}",
+                provider=PROVIDER,
+                filter="[".join(prefix) + "]" * (len(prefix) - 1),
+            )
+        if prefix in flat:
+            raise InvalidRequestError(f"filter {'.'.join(prefix)!r} is given twice")
+        flat[prefix] = check("[".join(prefix) + "]" * (len(prefix) - 1), value)
+
+    for key, value in filters.items():
+        if not isinstance(key, str):
+            raise InvalidRequestError(f"filters keys must be strings, got {key!r}")
+        walk(_split_key(key), value)
+    return flat
+
+
+def build_list_params(query: ListQuery) -> list[tuple[str, str]]:
+    """The query string of a list request, without ``page[number]`` (the pager adds it).
+
+    Raises :class:`UnsupportedFilterError` for what Telnyx cannot filter on.
+    """
+    for argument in ("created_after", "created_before"):
+        if getattr(query, argument) is not None:
+            raise UnsupportedFilterError(
+                f"telnyx cannot filter conferences by {argument}; the API has no such filter "
+                "(confclient never filters on the client)",
+                provider=PROVIDER,
+                filter=argument,
+            )
+    page_size = query.page_size
+    if page_size is None:
+        page_size = MAX_PAGE_SIZE if query.limit is None else min(MAX_PAGE_SIZE, query.limit)
+    elif page_size > MAX_PAGE_SIZE:
+        raise InvalidRequestError(
+            f"page_size must be between 1 and {MAX_PAGE_SIZE} for telnyx, got {page_size}"
+        )
+    flat = flatten_filters(query.filters) if query.filters else {}
+    if query.name is not None:
+        if ("name",) in flat and flat[("name",)] != query.name:
+            raise InvalidRequestError("name= and filters['name'] disagree; give one of them")
+        flat[("name",)] = query.name
+    if query.status is not None:
+        native = STATUS_TO_NATIVE.get(query.status)
+        if native is None:
+            allowed = ", ".join(s.value for s in STATUS_TO_NATIVE)
+            raise UnsupportedFilterError(
+                f"telnyx has no status {query.status.value!r}; it can filter on: {allowed}",
+                provider=PROVIDER,
+                filter="status",
+            )
+        if ("status",) in flat and flat[("status",)] != native:
+            raise InvalidRequestError("status= and filters['status'] disagree; give one of them")
+        flat[("status",)] = native
+    params: list[tuple[str, str]] = []
+    if query.region is not None:
+        params.append(("region", canonical_region(query.region)))
+    for path, value in flat.items():
+        params.append(("filter" + "".join(f"[{p}]" for p in path), value))
+    params.append(("page[size]", str(page_size)))
+    return params
+
+
+# -- create ---------------------------------------------------------------------------------
+
+
+def _require_str(name: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRequestError(f"{name} is required and must be a non-empty string")
+    return value
+
+
+def _opt_bool(name: str, value: object) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidRequestError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def _opt_int(name: str, value: object, low: int, high: int | None) -> int | None:
+    if value is None:
+        return None
+    bounds = f"between {low} and {high}" if high is not None else f">= {low}"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequestError(f"{name} must be an integer {bounds}, got {value!r}")
+    if value < low or (high is not None and value > high):
+        raise InvalidRequestError(f"{name} must be {bounds}, got {value}")
+    return value
+
+
+def build_create_body(
+    *,
+    call_control_id: object,
+    name: object,
+    beep_enabled: object = None,
+    client_state: object = None,
+    comfort_noise: object = None,
+    command_id: object = None,
+    duration_minutes: object = None,
+    hold_audio_url: object = None,
+    hold_media_name: object = None,
+    max_participants: object = None,
+    start_conference_on_create: object = None,
+    region: object = None,
+) -> dict[str, Any]:
+    """A validated ``CreateConferenceRequest`` body. ``command_id`` is generated (uuid4)
+    when not given, so a retried create is executed at most once by Telnyx.
+    """
+    body: dict[str, Any] = {
+        "call_control_id": _require_str("call_control_id", call_control_id),
+        "name": _require_str("name", name),
+    }
+    if beep_enabled is not None:
+        if beep_enabled not in BEEP_ENABLED:
+            raise InvalidRequestError(
+                f"beep_enabled must be one of {', '.join(BEEP_ENABLED)}, got {beep_enabled!r}"
+            )
+        body["beep_enabled"] = beep_enabled
+    if client_state is not None:
+        if not isinstance(client_state, str):
+            raise InvalidRequestError(f"client_state must be a base64 string, got {client_state!r}")
+        try:
+            base64.b64decode(client_state, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidRequestError(
+                "client_state must be valid base64 (e.g. base64.b64encode(b'...').decode())"
+            ) from None
+        body["client_state"] = client_state
+    if (value := _opt_bool("comfort_noise", comfort_noise)) is not None:
+        body["comfort_noise"] = value
+    if command_id is None:
+        command_id = str(uuid.uuid4())
+    body["command_id"] = _require_str("command_id", command_id)
+    if (minutes := _opt_int("duration_minutes", duration_minutes, 1, None)) is not None:
+        body["duration_minutes"] = minutes
+    if hold_audio_url is not None and hold_media_name is not None:
+        raise InvalidRequestError(
+            "hold_audio_url and hold_media_name cannot be used together; give one of them"
+        )
+    if hold_audio_url is not None:
+        url_text = _require_str("hold_audio_url", hold_audio_url)
+        try:
+            url = URL(url_text)
+        except ValueError:
+            url = None
+        if url is None or url.scheme not in ("http", "https") or not url.host:
+            raise InvalidRequestError(
+                f"hold_audio_url must be an absolute http(s) URL, got {hold_audio_url!r}"
+            )
+        body["hold_audio_url"] = url_text
+    if hold_media_name is not None:
+        body["hold_media_name"] = _require_str("hold_media_name", hold_media_name)
+    if (count := _opt_int("max_participants", max_participants, 2, 800)) is not None:
+        body["max_participants"] = count
+    if (start := _opt_bool("start_conference_on_create", start_conference_on_create)) is not None:
+        body["start_conference_on_create"] = start
+    if region is not None:
+        body["region"] = canonical_region(region)
+    return body

@@ -1,0 +1,234 @@
+"""The Telnyx Call Control conferences service: glue between the pure parts and the transport."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Final
+
+import aiohttp
+from yarl import URL
+
+from confclient import (
+    Capability,
+    Conference,
+    ConfigurationError,
+    InvalidRequestError,
+    ListQuery,
+    Pager,
+    RetryPolicy,
+    Timeout,
+)
+from confclient.paging import RawPage, decode_resume_token
+from confclient.service import BaseConferenceService
+from confclient.transport import DEFAULT_MAX_CONNECTIONS, Response, Transport
+
+from .params import REGIONS, build_create_body, build_list_params, canonical_region
+from .records import PROVIDER, parse_conference_response, parse_error, parse_list_response
+
+__all__ = ["DEFAULT_BASE_URL", "TelnyxConferenceService"]
+
+DEFAULT_BASE_URL: Final = "https://api.telnyx.com/v2"
+
+
+def _check_api_key(api_key: object) -> str:
+    if api_key is None or api_key == "":
+        raise ConfigurationError(
+            "telnyx needs an API key: pass api_key=... or set TELNYX_API_KEY and use "
+            "confclient.connect_from_env()"
+        )
+    if not isinstance(api_key, str):
+        raise ConfigurationError(f"api_key must be a string, got {type(api_key).__name__}")
+    if api_key != api_key.strip() or any(ch in api_key for ch in "\r\n\t "):
+        # Never echo the key itself.
+        raise ConfigurationError("api_key must not contain whitespace or line breaks")
+    return api_key
+
+
+class TelnyxConferenceService(BaseConferenceService):
+    """Telnyx Call Control conferences: list, retrieve, create, in four data regions.
+
+    >>> async with TelnyxConferenceService(api_key=KEY) as svc:      # doctest: +SKIP
+    ...     async for conf in svc.list(region="Europe", status="in_progress"):
+    ...         print(conf.id, conf.name)
+
+    ``page_size`` defaults to the maximum (250); ``created_after`` / ``created_before`` raise
+    :class:`confclient.UnsupportedFilterError` (the API cannot filter on them); ``filters=``
+    passes any other documented filter in deepObject form.
+    """
+
+    provider: ClassVar[str] = PROVIDER
+    regions: ClassVar[tuple[str, ...]] = REGIONS
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.LIST, Capability.GET, Capability.CREATE}
+    )
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | URL | None = None,
+        session: aiohttp.ClientSession | None = None,
+        timeout: Timeout | float | None = None,
+        retry: RetryPolicy | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_body_bytes: int = 8 * 1024 * 1024,
+        trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        key = _check_api_key(api_key)
+        super().__init__(
+            Transport(
+                provider=PROVIDER,
+                base_url=DEFAULT_BASE_URL if base_url is None else base_url,
+                headers={"Authorization": f"Bearer {key}"},
+                session=session,
+                timeout=timeout,
+                retry=retry,
+                max_connections=max_connections,
+                max_body_bytes=max_body_bytes,
+                trace_configs=trace_configs,
+                allow_insecure_http=allow_insecure_http,
+            )
+        )
+
+    @classmethod
+    def options_from_env(cls, env: Mapping[str, str]) -> dict[str, Any]:
+        """Options read by :func:`confclient.connect_from_env`: ``TELNYX_API_KEY``,
+        ``TELNYX_BASE_URL``.
+        """
+        options: dict[str, Any] = {}
+        if env.get("TELNYX_API_KEY"):
+            options["api_key"] = env["TELNYX_API_KEY"]
+        if env.get("TELNYX_BASE_URL"):
+            options["base_url"] = env["TELNYX_BASE_URL"]
+        return options
+
+    # -- list -------------------------------------------------------------------------------
+
+    def _list(self, query: ListQuery) -> Pager:
+        if query.resume_token is None:
+            params = build_list_params(query)
+            return Pager(self, {"q": [list(p) for p in params], "n": 1}, limit=query.limit)
+        cursor, skip = decode_resume_token(query.resume_token, PROVIDER)
+        saved = _check_cursor(cursor)
+        if query.has_filters or query.page_size is not None:
+            given = build_list_params(query)
+            if query.page_size is None:
+                given = [p for p in given if p[0] != "page[size]"]
+                saved = [p for p in saved if p[0] != "page[size]"]
+            if sorted(given) != sorted(saved):
+                raise InvalidRequestError(
+                    "resume_token was made for another query; pass only resume_token "
+                    "(and limit), or the same filters it was made with"
+                )
+        return Pager(self, cursor, limit=query.limit, skip=skip)
+
+    async def fetch_page(self, cursor: Any) -> RawPage:
+        """Fetch the page a cursor names (the :class:`confclient.paging.PageSource` hook)."""
+        params = _check_cursor(cursor)
+        number: int = cursor["n"]
+        url = self._transport.url("conferences", params=[*params, ("page[number]", str(number))])
+        response = await self._transport.request("GET", url)
+        _raise_for_status(response)
+        page = parse_list_response(response.status, response.headers, response.data, response.text)
+        meta = page.meta
+        if meta.total_pages is not None:
+            has_next = number < meta.total_pages and bool(page.items)
+        else:
+            size = int(dict(params).get("page[size]", "20"))
+            has_next = len(page.items) >= size
+        next_cursor = {"q": cursor["q"], "n": number + 1} if has_next else None
+        return RawPage(
+            items=page.items,
+            next_cursor=next_cursor,
+            number=number,
+            total_pages=meta.total_pages,
+            total_results=meta.total_results,
+        )
+
+    # -- get / create -----------------------------------------------------------------------
+
+    async def _get(self, id: str, *, region: str | None) -> Conference:
+        params = [] if region is None else [("region", canonical_region(region))]
+        url = self._transport.url("conferences", id, params=params)
+        response = await self._transport.request("GET", url)
+        _raise_for_status(response)
+        return parse_conference_response(
+            response.status, response.headers, response.data, response.text
+        )
+
+    async def create(  # type: ignore[override]
+        self,
+        *,
+        call_control_id: str,
+        name: str,
+        beep_enabled: str | None = None,
+        client_state: str | None = None,
+        comfort_noise: bool | None = None,
+        command_id: str | None = None,
+        duration_minutes: int | None = None,
+        hold_audio_url: str | None = None,
+        hold_media_name: str | None = None,
+        max_participants: int | None = None,
+        start_conference_on_create: bool | None = None,
+        region: str | None = None,
+    ) -> Conference:
+        """Create a conference from an existing call leg (``call_control_id``) and a name.
+
+        Every ``CreateConferenceRequest`` field is accepted and checked here first.
+        ``command_id`` is generated when you give none: that is what makes retrying the
+        request safe (Telnyx ignores a repeated ``command_id``), and the only reason a create
+        is ever retried.
+        """
+        self._require(Capability.CREATE)
+        body = build_create_body(
+            call_control_id=call_control_id,
+            name=name,
+            beep_enabled=beep_enabled,
+            client_state=client_state,
+            comfort_noise=comfort_noise,
+            command_id=command_id,
+            duration_minutes=duration_minutes,
+            hold_audio_url=hold_audio_url,
+            hold_media_name=hold_media_name,
+            max_participants=max_participants,
+            start_conference_on_create=start_conference_on_create,
+            region=region,
+        )
+        url = self._transport.url("conferences")
+        response = await self._transport.request(
+            "POST", url, json=body, retry_unsafe="command_id" in body
+        )
+        _raise_for_status(response)
+        return parse_conference_response(
+            response.status, response.headers, response.data, response.text
+        )
+
+
+def _check_cursor(cursor: Any) -> list[tuple[str, str]]:
+    """The saved query of a Telnyx cursor ``{"q": [[k, v], ...], "n": page}``."""
+    ok = (
+        isinstance(cursor, dict)
+        and isinstance(cursor.get("n"), int)
+        and cursor["n"] >= 1
+        and isinstance(cursor.get("q"), list)
+        and all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p)
+            for p in cursor["q"]
+        )
+    )
+    if not ok:
+        raise InvalidRequestError("resume_token is damaged: not a telnyx listing position")
+    return [(k, v) for k, v in cursor["q"]]
+
+
+def _raise_for_status(response: Response) -> None:
+    if not 200 <= response.status < 300:
+        raise parse_error(
+            response.status,
+            response.headers,
+            response.data,
+            response.text,
+            method=response.method,
+            url=str(response.url),
+        )
