@@ -1,0 +1,315 @@
+"""The :class:`Sandbox` server object and the blocking :func:`serve` runner."""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any, Final, Self
+
+from aiohttp import web
+
+from ._app import build_app
+from ._data import TELNYX_REGIONS, seeded_rng, uuid4_str
+from ._faults import DEFAULT_FAULTS, FaultInjector, QueuedFault
+from ._stats import SandboxStats
+from ._telnyx import DEFAULT_REGION, TelnyxProvider
+
+__all__ = ["PROVIDERS", "Sandbox", "serve"]
+
+#: The providers the sandbox emulates, as named to :meth:`Sandbox.connect`.
+PROVIDERS: Final = ("telnyx",)
+
+# How long stop() lets in-flight requests finish before cancelling them.
+_SHUTDOWN_TIMEOUT: Final = 2.0
+
+
+class Sandbox:
+    """A local emulator of the providers' conference APIs, with seeded data and fault injection.
+
+    Serves on loopback while the ``async with`` block (or between :meth:`start` and
+    :meth:`stop`) runs::
+
+        async with Sandbox(seed=0, size=100) as sb:
+            async with sb.connect("telnyx") as svc:
+                ...
+            assert sb.stats.total_requests > 0
+
+    ``size`` is the number of records per data region; a region's records are generated on
+    first use. ``latency_ms`` delays every request. ``fault_rate`` is the probability that a
+    request meets a fault drawn from ``faults`` (by a generator seeded from ``seed``);
+    :meth:`queue_faults` schedules faults for the next requests explicitly. ``retry_after`` is
+    the ``Retry-After`` (seconds, possibly fractional) sent with 429 and 503 faults. The 500,
+    503 and 429 faults answer before the handler runs, so they change nothing; ``drop`` and
+    ``truncate`` damage the real response, so a dropped or truncated ``POST`` did create its
+    conference (replay it with the same ``command_id`` to get it back).
+
+    :attr:`app` is the aiohttp application itself, for use with aiohttp's test server (the
+    URL properties then do not apply: they describe the server :meth:`start` runs).
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        size: int = 100,
+        latency_ms: float = 0,
+        fault_rate: float = 0.0,
+        faults: Sequence[str] = DEFAULT_FAULTS,
+        retry_after: float = 1.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"seed must be an int, got {seed!r}")
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise ValueError(f"size must be a non-negative int, got {size!r}")
+        if isinstance(faults, str):
+            raise TypeError("faults must be a sequence of fault kinds, not a single string")
+        self._seed = seed
+        self._size = size
+        self._host = host
+        self._requested_port = port
+        self._stats = SandboxStats()
+        self._injector = FaultInjector(
+            seed=seed,
+            latency_ms=latency_ms,
+            fault_rate=fault_rate,
+            faults=faults,
+            retry_after=retry_after,
+        )
+        self._telnyx = TelnyxProvider(seed=seed, size=size, stats=self._stats)
+        request_rng = seeded_rng(seed, "request-ids")
+        self._app = build_app(
+            [self._telnyx],
+            self._injector,
+            self._stats,
+            lambda: uuid4_str(request_rng.getrandbits(128)),
+        )
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+
+    def __repr__(self) -> str:
+        where = self.base_url if self._port is not None else "stopped"
+        return f"<Sandbox seed={self._seed} size={self._size} {where}>"
+
+    # -- lifecycle
+
+    async def start(self) -> None:
+        """Start serving on ``host:port`` (an ephemeral port when ``port`` is 0)."""
+        if self._runner is not None:
+            raise RuntimeError("the sandbox is already started")
+        runner = web.AppRunner(
+            self._app, access_log=None, handle_signals=False, shutdown_timeout=_SHUTDOWN_TIMEOUT
+        )
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self._host, self._requested_port)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self._port = int(runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        """Stop serving and close every connection (a no-op when not started)."""
+        runner, self._runner = self._runner, None
+        self._port = None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # -- addresses and credentials
+
+    @property
+    def app(self) -> web.Application:
+        """The aiohttp application serving every provider."""
+        return self._app
+
+    @property
+    def seed(self) -> int:
+        """The seed all data, keys, ids and random faults derive from."""
+        return self._seed
+
+    @property
+    def size(self) -> int:
+        """Generated records per data region."""
+        return self._size
+
+    @property
+    def host(self) -> str:
+        """The address the server binds."""
+        return self._host
+
+    @property
+    def port(self) -> int:
+        """The bound port (raises ``RuntimeError`` until :meth:`start`)."""
+        if self._port is None:
+            raise RuntimeError("the sandbox is not running; use 'async with' or await start()")
+        return self._port
+
+    @property
+    def running(self) -> bool:
+        """Whether the server is started."""
+        return self._port is not None
+
+    @property
+    def base_url(self) -> str:
+        """Root of the server, e.g. ``http://127.0.0.1:54321``."""
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def telnyx_base_url(self) -> str:
+        """Telnyx API root including the version, like ``https://api.telnyx.com/v2``."""
+        return self.base_url + self._telnyx.prefix
+
+    @property
+    def telnyx_api_key(self) -> str:
+        """The only Telnyx API key this sandbox accepts (derived from ``seed``)."""
+        return self._telnyx.api_key
+
+    def describe(self) -> list[str]:
+        """One line per provider with its base URL and test credentials (what ``serve`` prints)."""
+        return [f"telnyx  base_url={self.telnyx_base_url}  api_key={self.telnyx_api_key}"]
+
+    # -- knobs
+
+    @property
+    def stats(self) -> SandboxStats:
+        """Traffic counters (requests, paths, queries, faults, created, in-flight)."""
+        return self._stats
+
+    @property
+    def latency_ms(self) -> float:
+        """Current per-request latency in milliseconds."""
+        return self._injector.latency_ms
+
+    @property
+    def fault_rate(self) -> float:
+        """Current probability of a random fault per request."""
+        return self._injector.fault_rate
+
+    @property
+    def queued_faults(self) -> tuple[QueuedFault, ...]:
+        """Faults queued by :meth:`queue_faults` and not yet used."""
+        return self._injector.queued
+
+    def set_latency(self, ms: float) -> None:
+        """Delay every subsequent request by ``ms`` milliseconds (0 disables)."""
+        self._injector.latency_ms = ms
+
+    def set_fault_rate(self, rate: float) -> None:
+        """Set the probability (0..1) of a random fault per request."""
+        self._injector.fault_rate = rate
+
+    def queue_faults(self, *kinds: str, path_prefix: str = "", method: str | None = None) -> None:
+        """Give the next requests whose raw path starts with ``path_prefix`` (and whose method
+        is ``method``, if given) these faults, one per request, in order::
+
+            sb.queue_faults("503", "429", path_prefix="/v2/conferences")
+
+        Queued faults are used before any random one; kinds are :class:`FaultKind` values.
+        """
+        self._injector.queue(kinds, path_prefix=path_prefix, method=method)
+
+    def clear_faults(self) -> None:
+        """Forget every queued fault."""
+        self._injector.clear()
+
+    # -- data
+
+    def telnyx_records(self, region: str = DEFAULT_REGION) -> list[dict[str, Any]]:
+        """The raw Telnyx records of ``region`` in the API's list order (decoded copies)."""
+        return self._telnyx.records(region)
+
+    @property
+    def telnyx_regions(self) -> tuple[str, ...]:
+        """The Telnyx data regions (values of the ``region`` parameter)."""
+        return TELNYX_REGIONS
+
+    # -- clients
+
+    def connect(self, provider: str, /, **options: Any) -> Any:
+        """A ``confclient`` service wired to this sandbox's URL and credentials.
+
+        ``options`` go to ``confclient.connect`` unchanged::
+
+            async with sb.connect("telnyx") as svc:
+                ...
+        """
+        if provider not in PROVIDERS:
+            raise ValueError(
+                f"unknown sandbox provider {provider!r}; the sandbox serves: {', '.join(PROVIDERS)}"
+            )
+        # Imported here: the sandbox stays importable (and usable as a bare server) on its own.
+        import confclient
+
+        return confclient.connect(  # type: ignore[attr-defined,unused-ignore]
+            "telnyx", api_key=self.telnyx_api_key, base_url=self.telnyx_base_url, **options
+        )
+
+
+async def _serve_until_stopped(sandbox: Sandbox, print_fn: Callable[[str], object]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError, ValueError):
+            # Windows, or not the main thread: Ctrl-C still ends asyncio.run below.
+            continue
+        installed.append(sig)
+    try:
+        async with sandbox:
+            print_fn(
+                f"confclient sandbox on {sandbox.base_url} "
+                f"(seed={sandbox.seed}, size={sandbox.size} per region)"
+            )
+            for line in sandbox.describe():
+                print_fn(line)
+            if print_fn is builtins.print:
+                sys.stdout.flush()
+            await stop.wait()
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    seed: int = 0,
+    size: int = 100,
+    latency_ms: float = 0,
+    fault_rate: float = 0.0,
+    print_fn: Callable[[str], object] = print,
+) -> None:
+    """Run a sandbox in the foreground until Ctrl-C or SIGTERM.
+
+    First prints the server root, then one line per provider with its base URL and
+    credentials, e.g. ``telnyx  base_url=http://127.0.0.1:8765/v2  api_key=KEYsandbox...``.
+    """
+    sandbox = Sandbox(
+        seed=seed, size=size, latency_ms=latency_ms, fault_rate=fault_rate, host=host, port=port
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve_until_stopped(sandbox, print_fn))
