@@ -6,14 +6,12 @@ raise the mapped :mod:`confclient.errors` exception. No I/O, no asyncio.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from typing import Any, Final
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
-from cattrs.errors import ClassValidationError, IterableValidationError
-from cattrs.gen import make_dict_structure_fn
 
 from confclient import (
     APIError,
@@ -24,8 +22,9 @@ from confclient import (
     ErrorDetail,
     ErrorSource,
 )
-from confclient.errors import RateLimitError, error_class_for_status
-from confclient.transport import parse_retry_after
+from confclient.decoding import api_error, make_strict_converter, request_id_of, structure
+
+T = TypeVar("T")
 
 __all__ = [
     "PROVIDER",
@@ -100,86 +99,18 @@ class TelnyxListPage:
     meta: TelnyxPageMeta
 
 
-def parse_timestamp(value: object) -> datetime:
-    """ISO 8601 (``2019-01-23T18:10:02.574Z``) to an aware UTC datetime.
-
-    A timestamp without an offset is taken as UTC, which is what Telnyx means.
-    """
-    if not isinstance(value, str):
-        raise TypeError(f"expected an ISO 8601 string, got {type(value).__name__}")
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def _strict_str(value: object, _type: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def _strict_int(value: object, _type: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected an integer, got {type(value).__name__}")
-    return value
-
-
 def make_converter() -> cattrs.Converter:
     """The converter for Telnyx records: strict types, ISO timestamps, extra keys ignored."""
-    converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=False)
-    converter.register_structure_hook(str, _strict_str)
-    converter.register_structure_hook(int, _strict_int)
-    converter.register_structure_hook(datetime, lambda value, _t: parse_timestamp(value))
-    for cls in (TelnyxEndedBy, TelnyxConference, TelnyxPageMeta):
-        converter.register_structure_hook(
-            cls, _objects_only(make_dict_structure_fn(cls, converter))
-        )
-    return converter
-
-
-def _objects_only(structure: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    # A generated hook reads keys with ``in``, which a string would satisfy by substring.
-    def hook(value: Any, cls: Any) -> Any:
-        if not isinstance(value, Mapping):
-            raise TypeError(f"expected an object, got {type(value).__name__}")
-        return structure(value, cls)
-
-    return hook
+    return make_strict_converter(TelnyxEndedBy, TelnyxConference, TelnyxPageMeta)
 
 
 _converter = make_converter()
 
 
-def _field_path(exc: BaseException, prefix: str) -> str:
-    """``data[3].created_at`` from a cattrs validation error (the first failing leaf)."""
-    messages = cattrs.transform_error(exc, path=prefix)
-    first = messages[0] if messages else prefix
-    return first.rsplit(" @ ", 1)[-1] if " @ " in first else prefix
-
-
-def _decode_error(exc: BaseException, prefix: str, status: int, headers: JSONObject) -> DecodeError:
-    if isinstance(exc, (ClassValidationError, IterableValidationError)):
-        messages = cattrs.transform_error(exc, path=prefix)
-        detail = "; ".join(messages[:3])
-        field = _field_path(exc, prefix)
-    else:
-        detail = f"{type(exc).__name__}: {exc}"
-        field = prefix
-    return DecodeError(
-        f"telnyx: unexpected record shape: {detail}",
-        provider=PROVIDER,
-        field=field,
-        status=status,
-        request_id=_request_id(headers),
+def _structure(value: object, cls: type[T], path: str, status: int, headers: JSONObject) -> T:
+    return structure(
+        _converter, value, cls, path=path, provider=PROVIDER, status=status, headers=headers
     )
-
-
-def structure_conference(record: object, path: str = "data") -> TelnyxConference:
-    """One raw record to :class:`TelnyxConference` (raises cattrs errors)."""
-    if not isinstance(record, Mapping):
-        raise TypeError(f"{path}: expected an object, got {type(record).__name__}")
-    return _converter.structure(record, TelnyxConference)
 
 
 def to_conference(record: TelnyxConference, raw: JSONObject) -> Conference:
@@ -206,11 +137,6 @@ def to_conference(record: TelnyxConference, raw: JSONObject) -> Conference:
         connection_id=record.connection_id,
         raw=raw,
     )
-
-
-def _request_id(headers: JSONObject) -> str | None:
-    value = headers.get("X-Request-Id") or headers.get("x-request-id")
-    return value if isinstance(value, str) else None
 
 
 def _error_details(data: object) -> list[ErrorDetail]:
@@ -263,18 +189,7 @@ def parse_error(
     if not details:
         snippet = text.strip()[:200] if text else None
         details = [ErrorDetail(title=f"HTTP {status}", detail=snippet or None)]
-    cls = error_class_for_status(status)
-    kwargs: dict[str, Any] = {
-        "status": status,
-        "provider": PROVIDER,
-        "errors": details,
-        "request_id": _request_id(headers),
-        "method": method,
-        "url": url,
-    }
-    if cls is RateLimitError:
-        kwargs["retry_after"] = parse_retry_after(headers.get("Retry-After"))
-    return cls(**kwargs)
+    return api_error(status, PROVIDER, details, headers=headers, method=method, url=url)
 
 
 def _check_ok(status: int, headers: JSONObject, data: object, text: str) -> Mapping[str, Any]:
@@ -287,7 +202,7 @@ def _check_ok(status: int, headers: JSONObject, data: object, text: str) -> Mapp
             + (f": {text[:80]!r}" if text else ""),
             provider=PROVIDER,
             status=status,
-            request_id=_request_id(headers),
+            request_id=request_id_of(headers),
         )
     return data
 
@@ -298,11 +213,8 @@ def parse_conference_response(
     """A retrieve / create response (``{"data": {...}}``) to a :class:`Conference`."""
     body = _check_ok(status, headers, data, text)
     record = body.get("data")
-    try:
-        native = structure_conference(record, "data")
-    except Exception as exc:
-        raise _decode_error(exc, "data", status, headers) from exc
-    assert isinstance(record, Mapping)
+    native = _structure(record, TelnyxConference, "data", status, headers)
+    assert isinstance(record, Mapping)  # the converter accepts objects only
     return to_conference(native, record)
 
 
@@ -318,29 +230,16 @@ def parse_list_response(
             provider=PROVIDER,
             field="data",
             status=status,
-            request_id=_request_id(headers),
+            request_id=request_id_of(headers),
         )
     items = []
     for index, record in enumerate(records):
-        path = f"data[{index}]"
-        try:
-            native = structure_conference(record, path)
-        except Exception as exc:
-            raise _decode_error(exc, path, status, headers) from exc
+        native = _structure(record, TelnyxConference, f"data[{index}]", status, headers)
         items.append(to_conference(native, record))
     raw_meta = body.get("meta")
-    try:
-        meta = (
-            TelnyxPageMeta()
-            if raw_meta is None
-            else _converter.structure(raw_meta, TelnyxPageMeta)
-            if isinstance(raw_meta, Mapping)
-            else _raise_type("meta", raw_meta)
-        )
-    except Exception as exc:
-        raise _decode_error(exc, "meta", status, headers) from exc
+    meta = (
+        TelnyxPageMeta()
+        if raw_meta is None
+        else _structure(raw_meta, TelnyxPageMeta, "meta", status, headers)
+    )
     return TelnyxListPage(items=tuple(items), meta=meta)
-
-
-def _raise_type(path: str, value: object) -> TelnyxPageMeta:
-    raise TypeError(f"{path}: expected an object, got {type(value).__name__}")

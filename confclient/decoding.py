@@ -1,0 +1,164 @@
+"""Pure helpers adapters share to decode provider bodies (no I/O).
+
+* :func:`make_strict_converter`: a cattrs converter that refuses wrong JSON types instead of
+  coercing them (cattrs' default would turn ``12`` into ``"12"``), parses ISO 8601 timestamps
+  into aware UTC datetimes, and ignores unknown keys (providers add fields);
+* :func:`structure`: structure one value, turning any failure into a :class:`DecodeError`
+  that names the field (``data[3].created_at``);
+* :func:`api_error`: the right :class:`APIError` subclass for a status, with ``retry_after``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import ClassValidationError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn
+
+from .errors import APIError, DecodeError, ErrorDetail, RateLimitError, error_class_for_status
+from .transport import parse_retry_after
+
+__all__ = [
+    "api_error",
+    "make_strict_converter",
+    "parse_timestamp",
+    "request_id_of",
+    "structure",
+]
+
+T = TypeVar("T")
+
+_REQUEST_ID_HEADERS = ("X-Request-Id", "Twilio-Request-Id", "Request-Id")
+
+
+def parse_timestamp(value: object) -> datetime:
+    """ISO 8601 (``2019-01-23T18:10:02.574Z``, ``2023-05-04T09:42:00+00:00``, with or without
+    fractional seconds) to an aware UTC datetime. A timestamp without an offset is UTC.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO 8601 string, got {type(value).__name__}")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _strict(kind: type, name: str) -> Callable[[object, object], Any]:
+    def hook(value: object, _type: object) -> Any:
+        # bool is an int subclass; an int where a bool is expected is just as wrong.
+        if type(value) is bool and kind is not bool:
+            raise TypeError(f"expected {name}, got bool")
+        if not isinstance(value, kind):
+            raise TypeError(f"expected {name}, got {type(value).__name__}")
+        return value
+
+    return hook
+
+
+def _float_hook(value: object, _type: object) -> float:
+    if type(value) is bool or not isinstance(value, (int, float)):
+        raise TypeError(f"expected a number, got {type(value).__name__}")
+    return float(value)
+
+
+def _objects_only(structure_fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    # A generated hook reads keys with ``in``, which a string would satisfy by substring.
+    def hook(value: Any, cls: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"expected an object, got {type(value).__name__}")
+        return structure_fn(value, cls)
+
+    return hook
+
+
+def make_strict_converter(*record_classes: type) -> cattrs.Converter:
+    """A converter for a provider's attrs records: strict JSON types, ISO timestamps,
+    unknown keys ignored, detailed errors (so the failing field can be named).
+    """
+    converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=False)
+    converter.register_structure_hook(str, _strict(str, "a string"))
+    converter.register_structure_hook(int, _strict(int, "an integer"))
+    converter.register_structure_hook(bool, _strict(bool, "true or false"))
+    converter.register_structure_hook(float, _float_hook)
+    converter.register_structure_hook(datetime, lambda value, _t: parse_timestamp(value))
+    for cls in record_classes:
+        converter.register_structure_hook(
+            cls, _objects_only(make_dict_structure_fn(cls, converter))
+        )
+    return converter
+
+
+def request_id_of(headers: Mapping[str, Any]) -> str | None:
+    """The provider's request id from response headers, if it sent one."""
+    for name in _REQUEST_ID_HEADERS:
+        value = headers.get(name) or headers.get(name.lower())
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _field_of(messages: Sequence[str], prefix: str) -> str:
+    first = messages[0] if messages else ""
+    return first.rsplit(" @ ", 1)[-1] if " @ " in first else prefix
+
+
+def structure(
+    converter: cattrs.Converter,
+    value: object,
+    cls: type[T],
+    *,
+    path: str,
+    provider: str,
+    status: int | None = None,
+    headers: Mapping[str, Any] | None = None,
+) -> T:
+    """``converter.structure(value, cls)``, any failure raised as a :class:`DecodeError`
+    naming the field (``path`` is where ``value`` sits in the body, e.g. ``data[3]``).
+    """
+    error: Exception
+    try:
+        return converter.structure(value, cls)
+    except (ClassValidationError, IterableValidationError) as exc:
+        messages = cattrs.transform_error(exc, path=path)
+        detail = "; ".join(messages[:3])
+        field = _field_of(messages, path)
+        error = exc
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        detail = f"{path}: {exc}"
+        field = path
+        error = exc
+    raise DecodeError(
+        f"{provider}: unexpected response shape: {detail}",
+        provider=provider,
+        field=field,
+        status=status,
+        request_id=None if headers is None else request_id_of(headers),
+    ) from error
+
+
+def api_error(
+    status: int,
+    provider: str,
+    details: Sequence[ErrorDetail],
+    *,
+    headers: Mapping[str, Any],
+    method: str | None = None,
+    url: str | None = None,
+) -> APIError:
+    """The :class:`APIError` subclass for ``status`` carrying every detail the body held."""
+    cls = error_class_for_status(status)
+    kwargs: dict[str, Any] = {
+        "status": status,
+        "provider": provider,
+        "errors": details,
+        "request_id": request_id_of(headers),
+        "method": method,
+        "url": url,
+    }
+    if cls is RateLimitError:
+        retry_after = headers.get("Retry-After") or headers.get("retry-after")
+        kwargs["retry_after"] = parse_retry_after(retry_after)
+    return cls(**kwargs)
