@@ -12,15 +12,17 @@ URL) and how many items of that page were already handed out.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
-from collections.abc import AsyncIterator, Sequence
-from typing import Any, Protocol
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from contextlib import aclosing
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
 from . import _json
-from .errors import InvalidRequestError
+from .errors import ConfClientError, DecodeError, InvalidRequestError
 from .model import Conference, Page
 
 __all__ = [
@@ -36,6 +38,8 @@ Cursor = Any
 """A JSON-serialisable value naming one page of one listing (adapter-defined)."""
 
 _TOKEN_PREFIX = "cc1."
+
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -102,7 +106,11 @@ class Pager:
 
     Nothing is requested until iteration starts. ``limit`` caps the items handed out;
     ``resume_token`` tells where the listing stands after the last item handed out
-    (``None`` once it is exhausted).
+    (``None`` once it is exhausted). While you consume one page the next is already being
+    fetched (``prefetch=1``), so at most two pages are held in memory. A provider that
+    sends the same next page twice raises :class:`DecodeError` instead of looping.
+    Leaving early (``break``, an exception, cancellation) cancels the page in flight;
+    ``await pager.aclose()`` does so at once.
     """
 
     def __init__(
@@ -112,6 +120,7 @@ class Pager:
         *,
         limit: int | None = None,
         skip: int = 0,
+        prefetch: bool = True,
     ) -> None:
         self._source = source
         self._provider = source.provider
@@ -124,6 +133,9 @@ class Pager:
         self._pages_fetched = 0
         self._current_number: int | None = None
         self._total_results: int | None = None
+        self._prefetch = prefetch
+        self._pending: asyncio.Task[RawPage] | None = None
+        self._generator: AsyncGenerator[Any, None] | None = None
 
     def __repr__(self) -> str:
         state = "exhausted" if self._exhausted else ("running" if self._started else "new")
@@ -151,71 +163,133 @@ class Pager:
             return None
         return encode_resume_token(self._provider, self._cursor, self._skip)
 
-    def _start(self) -> None:
+    def _start(self, generator: AsyncGenerator[T, None]) -> AsyncGenerator[T, None]:
         if self._started:
             raise RuntimeError("a Pager is iterated once; call svc.list(...) again for a new one")
         self._started = True
+        self._generator = generator
+        return generator
 
     def __aiter__(self) -> AsyncIterator[Conference]:
-        self._start()
-        return self._iter_items()
+        return self._start(self._iter_items())
 
     def pages(self) -> AsyncIterator[Page]:
         """Iterate page by page; each :class:`Page` carries the token to resume after it."""
-        self._start()
-        return self._iter_pages()
+        return self._start(self._iter_pages())
+
+    async def aclose(self) -> None:
+        """Stop the listing: cancel the page in flight. ``resume_token`` stays valid."""
+        generator = self._generator
+        if generator is not None:
+            try:
+                await generator.aclose()
+            except RuntimeError:  # being iterated right now by another task
+                if self._pending is not None:
+                    self._pending.cancel()
 
     async def collect(self) -> list[Conference]:
         """Every item (up to ``limit``) in a list."""
         return [item async for item in self]
 
-    async def _iter_items(self) -> AsyncIterator[Conference]:
-        async for skip, page in self._raw_pages():
-            items = page.items
-            for index in range(skip, len(items)):
+    async def _iter_items(self) -> AsyncGenerator[Conference, None]:
+        # aclosing: leaving early closes the page loop (and cancels its prefetch) right away.
+        async with aclosing(self._raw_pages()) as raw_pages:
+            async for skip, page in raw_pages:
+                items = page.items
+                for index in range(skip, len(items)):
+                    if self._limit is not None and self._yielded >= self._limit:
+                        return
+                    # Position *after* this item, so a token read inside the loop body
+                    # resumes with the next one.
+                    self._skip = index + 1
+                    self._yielded += 1
+                    yield items[index]
+
+    async def _iter_pages(self) -> AsyncGenerator[Page, None]:
+        async with aclosing(self._raw_pages()) as raw_pages:
+            async for skip, page in raw_pages:
+                take = page.items[skip:]
+                if self._limit is not None:
+                    take = take[: self._limit - self._yielded]
+                self._yielded += len(take)
+                self._skip = skip + len(take)
+                if self._skip < len(page.items):
+                    token = self.resume_token  # stopped inside this page
+                elif page.next_cursor is None:
+                    token = None
+                else:
+                    token = encode_resume_token(self._provider, page.next_cursor, 0)
+                yield Page(
+                    items=tuple(take),
+                    resume_token=token,
+                    number=self._current_number,
+                    total_results=self._total_results,
+                )
+
+    async def _raw_pages(self) -> AsyncGenerator[tuple[int, RawPage], None]:
+        """(items to skip, page) per page; moves ``_cursor`` / ``_skip`` along."""
+        seen = set()
+        if self._cursor is not None:
+            seen.add(_json.dumps(self._cursor))
+        try:
+            while self._cursor is not None:
                 if self._limit is not None and self._yielded >= self._limit:
                     return
-                # Position *after* this item, so a token read inside the loop body resumes
-                # with the next one.
-                self._skip = index + 1
-                self._yielded += 1
-                yield items[index]
+                page = await self._next_page()
+                self._pages_fetched += 1
+                self._current_number = page.number
+                self._total_results = page.total_results
+                skip = min(self._skip, len(page.items))
+                if page.next_cursor is not None:
+                    key = _json.dumps(page.next_cursor)
+                    if key in seen:
+                        raise DecodeError(
+                            f"{self._provider}: the provider sent a next page it already sent "
+                            f"({page.next_cursor!r:.200}); stopping instead of looping",
+                            provider=self._provider,
+                            field="next page",
+                        )
+                    seen.add(key)
+                    wanted = None if self._limit is None else self._limit - self._yielded
+                    if self._prefetch and (wanted is None or wanted > len(page.items) - skip):
+                        self._pending = asyncio.create_task(
+                            self._source.fetch_page(page.next_cursor)
+                        )
+                yield skip, page
+                limit_hit = self._limit is not None and self._yielded >= self._limit
+                if limit_hit and self._skip < len(page.items):
+                    return  # stopped mid-page: the token points into this page
+                # The whole page was handed out: move to the next one.
+                self._cursor = page.next_cursor
+                self._skip = 0
+            self._exhausted = True
+        finally:
+            await self._cancel_pending()
 
-    async def _iter_pages(self) -> AsyncIterator[Page]:
-        async for skip, page in self._raw_pages():
-            take = page.items[skip:]
-            if self._limit is not None:
-                take = take[: self._limit - self._yielded]
-            self._yielded += len(take)
-            self._skip = skip + len(take)
-            if self._skip < len(page.items):
-                token = self.resume_token  # stopped inside this page
-            elif page.next_cursor is None:
-                token = None
-            else:
-                token = encode_resume_token(self._provider, page.next_cursor, 0)
-            yield Page(
-                items=tuple(take),
-                resume_token=token,
-                number=self._current_number,
-                total_results=self._total_results,
-            )
+    async def _next_page(self) -> RawPage:
+        pending, self._pending = self._pending, None
+        if pending is None:
+            assert self._cursor is not None
+            return await self._source.fetch_page(self._cursor)
+        try:
+            return await pending
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+            # Cancelled by aclose() from elsewhere (e.g. the service closing).
+            raise ConfClientError(f"{self._provider}: the listing was closed") from None
 
-    async def _raw_pages(self) -> AsyncIterator[tuple[int, RawPage]]:
-        """(items to skip, page) per page; moves ``_cursor`` / ``_skip`` along."""
-        while self._cursor is not None:
-            if self._limit is not None and self._yielded >= self._limit:
-                return
-            page = await self._source.fetch_page(self._cursor)
-            self._pages_fetched += 1
-            self._current_number = page.number
-            self._total_results = page.total_results
-            skip = min(self._skip, len(page.items))
-            yield skip, page
-            limit_hit = self._limit is not None and self._yielded >= self._limit
-            if limit_hit and self._skip < len(page.items):
-                return  # stopped mid-page: the token points into this page
-            # The whole page was handed out: move to the next one.
-            self._cursor = page.next_cursor
-            self._skip = 0
-        self._exhausted = True
+    async def _cancel_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        pending.cancel()
+        try:
+            await pending
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+        except Exception:
+            pass

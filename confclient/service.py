@@ -8,6 +8,7 @@ checks capabilities, and owns the transport's life cycle (``async with`` / ``acl
 from __future__ import annotations
 
 import enum
+import weakref
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType, TracebackType
@@ -213,6 +214,8 @@ class BaseConferenceService:
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
+        # Listings still alive: closing the service stops their page in flight first.
+        self._pagers: weakref.WeakSet[Pager] = weakref.WeakSet()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={str(self._transport.base_url)!r}>"
@@ -279,7 +282,9 @@ class BaseConferenceService:
             resume_token=resume_token,
             filters=filters,
         )
-        return self._list(query)
+        pager = self._list(query)
+        self._pagers.add(pager)
+        return pager
 
     def _list(self, query: ListQuery) -> Pager:
         raise NotImplementedError
@@ -300,7 +305,11 @@ class BaseConferenceService:
     # -- life cycle -------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Close the HTTP session we own (a session you passed in stays open)."""
+        """Stop live listings, then close the HTTP session we own (a session you passed in
+        stays open). Safe to call twice.
+        """
+        for pager in list(self._pagers):
+            await pager.aclose()
         await self._transport.aclose()
 
     async def __aenter__(self) -> Self:
