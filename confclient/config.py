@@ -61,10 +61,27 @@ def _target_name(target: ProviderFactory | str) -> str:
 
 
 def _same_target(a: ProviderFactory | str, b: ProviderFactory | str) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
     if isinstance(a, str) or isinstance(b, str):
-        return _target_name(a) == _target_name(b)
+        # A string and a callable: the same when the string loads that very callable
+        # (``"confclient_telnyx:TelnyxConferenceService"`` is the class itself).
+        text, other = (a, b) if isinstance(a, str) else (b, a)
+        assert isinstance(text, str)
+        try:
+            return _import_target(text) is other
+        except Exception:
+            return False
     # Two different callables can share a module:qualname (closures, lambdas).
     return a == b
+
+
+def _import_target(target: str) -> Any:
+    module_name, _, attribute = target.partition(":")
+    loaded: Any = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        loaded = getattr(loaded, part)
+    return loaded
 
 
 def _entry_point_targets() -> dict[str, str]:
@@ -116,7 +133,7 @@ def register_provider(name: str, factory: ProviderFactory | str, *, replace: boo
             f"factory must be a callable or a 'module:attribute' string, got {factory!r}"
         )
     if not replace:
-        existing = _registered.get(name) or _BUILTIN.get(name)
+        existing = _registered.get(name) or _BUILTIN.get(name) or _entry_point_targets().get(name)
         if existing is not None and not _same_target(existing, factory):
             raise ConfigurationError(
                 f"provider {name!r} is already defined as {_target_name(existing)!r}; "
@@ -144,7 +161,7 @@ def load_provider(name: str) -> ProviderFactory:
     module_name, _, attribute = target.partition(":")
     try:
         module = importlib.import_module(module_name)
-    except ImportError as exc:
+    except Exception as exc:  # ImportError, or a module that fails while importing
         hint = _INSTALL_HINTS.get(module_name, f"install the package that provides {module_name}")
         raise ConfigurationError(
             f"provider {name!r} needs module {module_name!r}, which failed to import ({exc}); "

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import email.utils
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -19,10 +20,10 @@ from cattrs.errors import ClassValidationError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn
 
 from .errors import APIError, DecodeError, ErrorDetail, RateLimitError, error_class_for_status
-from .transport import parse_retry_after
 
 __all__ = [
     "api_error",
+    "parse_retry_after",
     "make_strict_converter",
     "parse_timestamp",
     "request_id_of",
@@ -32,6 +33,28 @@ __all__ = [
 T = TypeVar("T")
 
 _REQUEST_ID_HEADERS = ("X-Request-Id", "Twilio-Request-Id", "Request-Id")
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date);
+    ``None`` when absent or invalid. A date in the past means "now" (0).
+    """
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    if seconds != seconds or seconds in (float("inf"), float("-inf")) or seconds < 0:
+        return None  # NaN, infinite or negative delta-seconds: not a valid header
+    return seconds
 
 
 def parse_timestamp(value: object) -> datetime:

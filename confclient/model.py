@@ -82,7 +82,11 @@ def _freeze_raw(value: Mapping[str, Any]) -> FrozenDict:
 
 
 def _tags(value: Iterable[str] | None) -> tuple[str, ...]:
-    return () if value is None else tuple(value)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        raise TypeError("tags must be an iterable of strings, not a single string")
+    return tuple(value)
 
 
 @attrs.frozen(slots=True, kw_only=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import aclosing
 from typing import Any, Protocol, TypeVar
@@ -135,7 +136,9 @@ class Pager:
         self._total_results: int | None = None
         self._prefetch = prefetch
         self._pending: asyncio.Task[RawPage] | None = None
-        self._generator: AsyncGenerator[Any, None] | None = None
+        # Weak: a strong reference would make a cycle (the generator's frame holds the
+        # pager) and delay the closing of an abandoned listing until a GC pass.
+        self._generator: weakref.ref[AsyncGenerator[Any, None]] | None = None
 
     def __repr__(self) -> str:
         state = "exhausted" if self._exhausted else ("running" if self._started else "new")
@@ -167,7 +170,7 @@ class Pager:
         if self._started:
             raise RuntimeError("a Pager is iterated once; call svc.list(...) again for a new one")
         self._started = True
-        self._generator = generator
+        self._generator = weakref.ref(generator)
         return generator
 
     def __aiter__(self) -> AsyncIterator[Conference]:
@@ -179,7 +182,7 @@ class Pager:
 
     async def aclose(self) -> None:
         """Stop the listing: cancel the page in flight. ``resume_token`` stays valid."""
-        generator = self._generator
+        generator = None if self._generator is None else self._generator()
         if generator is not None:
             try:
                 await generator.aclose()

@@ -17,12 +17,10 @@ records or errors with pure functions.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -32,6 +30,7 @@ from yarl import URL
 
 from . import _json
 from ._version import __version__
+from .decoding import parse_retry_after
 from .errors import (
     ConfClientError,
     ConfigurationError,
@@ -79,10 +78,10 @@ NO_BODY: Final = _NoBody()
 
 def _positive_or_none(name: str) -> Any:
     def check(_inst: object, _attr: object, value: float | None) -> None:
-        if value is not None and not value > 0:
-            raise InvalidRequestError(
-                f"Timeout.{name} must be a positive number of seconds or None"
-            )
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ConfigurationError(f"Timeout.{name} must be a positive number of seconds or None")
 
     return check
 
@@ -111,16 +110,20 @@ class Timeout:
         if isinstance(value, Timeout):
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InvalidRequestError(
+            raise ConfigurationError(
                 f"timeout must be a confclient.Timeout or a number of seconds, got {value!r}"
             )
         return cls(total=float(value))
 
 
-def _at_least(minimum: float, name: str) -> Any:
+def _at_least(minimum: float, name: str, *, integer: bool = False) -> Any:
     def check(_inst: object, _attr: object, value: float) -> None:
-        if isinstance(value, bool) or not value >= minimum:
-            raise InvalidRequestError(f"RetryPolicy.{name} must be >= {minimum}, got {value!r}")
+        kinds: tuple[type, ...] = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds) or not value >= minimum:
+            what = "an integer" if integer else "a number"
+            raise ConfigurationError(
+                f"RetryPolicy.{name} must be {what} >= {minimum}, got {value!r}"
+            )
 
     return check
 
@@ -134,7 +137,7 @@ class RetryPolicy:
     a ``Retry-After`` header replaces it, capped at ``retry_after_max``.
     """
 
-    max_attempts: int = attrs.field(default=4, validator=_at_least(1, "max_attempts"))
+    max_attempts: int = attrs.field(default=4, validator=_at_least(1, "max_attempts", integer=True))
     backoff_base: float = attrs.field(default=0.2, validator=_at_least(0, "backoff_base"))
     backoff_max: float = attrs.field(default=5.0, validator=_at_least(0, "backoff_max"))
     retry_after_max: float = attrs.field(default=30.0, validator=_at_least(0, "retry_after_max"))
@@ -149,28 +152,9 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
         """The full-jitter wait before retry number ``retry_number`` (1-based)."""
-        ceiling = min(self.backoff_max, self.backoff_base * (2 ** (retry_number - 1)))
+        # The exponent is capped: past 2**30 the ceiling is backoff_max anyway.
+        ceiling = min(self.backoff_max, self.backoff_base * (2 ** min(retry_number - 1, 30)))
         return (rng or random).uniform(0.0, ceiling)
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN / inf
-        return None
-    return max(0.0, seconds)
 
 
 @attrs.frozen
@@ -309,6 +293,8 @@ class Transport:
         """The URL of ``base_url`` + segments, each percent-encoded as exactly one segment."""
         path = self.base_url.path.rstrip("/")
         for segment in segments:
+            if not segment:
+                raise InvalidRequestError("a path parameter must not be empty")
             path += "/" + encode_segment(segment)
         url = self.base_url.with_path(path, encoded=True)
         if params:
@@ -326,6 +312,12 @@ class Transport:
             ) from None
         if not url.is_absolute():
             url = self.base_url.join(url)
+        if url.user is not None or url.password is not None:
+            raise UnsafeRedirectError(
+                f"{self.provider}: refusing a URL that carries credentials of its own "
+                f"({url.with_user(None).with_query(None)})",
+                url=str(url.with_user(None).with_query(None)),
+            )
         if not self.same_origin(url):
             raise UnsafeRedirectError(
                 f"{self.provider}: refusing to follow {url.with_query(None)} — it is not on the "
@@ -533,8 +525,10 @@ class Transport:
                 f"{self.provider}: {method} {url.with_query(None)}: response of {length} bytes "
                 f"exceeds max_body_bytes={cap}; not read"
             )
-        if length is not None:
-            return await resp.read()
+        if length is not None and resp.headers.get("Content-Encoding", "identity") == "identity":
+            return await resp.read()  # the declared size is what we get, and it fits
+        # Otherwise count what we read: Content-Length of a compressed body is its size on the
+        # wire, and it can decompress to far more.
         chunks = bytearray()
         async for chunk in resp.content.iter_chunked(64 * 1024):
             chunks += chunk
