@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import email.utils
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -97,6 +98,25 @@ def _objects_only(structure_fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any
     return hook
 
 
+def _is_list_type(cls: Any) -> bool:
+    return typing.get_origin(cls) is list
+
+
+def _strict_list_factory(converter: cattrs.Converter) -> Callable[[Any], Any]:
+    def factory(cls: Any) -> Callable[[Any, Any], Any]:
+        (item_type,) = typing.get_args(cls) or (Any,)
+
+        def hook(value: Any, _cls: Any) -> list[Any]:
+            # cattrs would iterate a string into its characters; a JSON array is required.
+            if not isinstance(value, list):
+                raise TypeError(f"expected an array, got {type(value).__name__}")
+            return [converter.structure(item, item_type) for item in value]
+
+        return hook
+
+    return factory
+
+
 def make_strict_converter(*record_classes: type) -> cattrs.Converter:
     """A converter for a provider's attrs records: strict JSON types, ISO timestamps,
     unknown keys ignored, detailed errors (so the failing field can be named).
@@ -107,6 +127,7 @@ def make_strict_converter(*record_classes: type) -> cattrs.Converter:
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
     converter.register_structure_hook(float, _float_hook)
     converter.register_structure_hook(datetime, lambda value, _t: parse_timestamp(value))
+    converter.register_structure_hook_factory(_is_list_type, _strict_list_factory(converter))
     for cls in record_classes:
         converter.register_structure_hook(
             cls, _objects_only(make_dict_structure_fn(cls, converter))

@@ -9,7 +9,15 @@ from typing import Any, NoReturn
 
 import attrs
 
-__all__ = ["Conference", "ConferenceStatus", "EndReason", "FrozenDict", "Page", "freeze"]
+__all__ = [
+    "Conference",
+    "ConferenceStatus",
+    "EndReason",
+    "FrozenDict",
+    "FrozenList",
+    "Page",
+    "freeze",
+]
 
 
 class ConferenceStatus(enum.StrEnum):
@@ -34,17 +42,45 @@ class EndReason(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-class FrozenDict(dict[str, Any]):
-    """A read-only ``dict``: what :attr:`Conference.raw` holds.
+def _readonly(self: object, *args: object, **kwargs: object) -> NoReturn:
+    raise TypeError("Conference.raw is read-only; copy it (e.g. copy.deepcopy) to change it")
 
-    It stays a real ``dict`` subclass so ``json.dumps(conf.raw)`` works, but every mutating
-    method raises ``TypeError``. Nested objects are frozen too (lists become tuples).
+
+class FrozenList(list[Any]):
+    """A read-only ``list`` (inside :attr:`Conference.raw`): equal to the list received,
+    JSON-serialisable, but every mutating method raises ``TypeError``.
     """
 
     __slots__ = ()
 
-    def _readonly(self, *args: object, **kwargs: object) -> NoReturn:
-        raise TypeError("Conference.raw is read-only; copy it with dict(conf.raw) to change it")
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _readonly
+    append = extend = insert = pop = remove = clear = sort = reverse = _readonly
+
+    def __copy__(self) -> list[Any]:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenList:
+        return self
+
+    def __reduce__(self) -> Any:
+        return (FrozenList, (list(self),))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        raise TypeError("unhashable type: 'FrozenList'")
+
+    def __repr__(self) -> str:
+        return f"FrozenList({list.__repr__(self)})"
+
+
+class FrozenDict(dict[str, Any]):
+    """A read-only ``dict``: what :attr:`Conference.raw` holds.
+
+    It stays a real ``dict`` subclass so ``json.dumps(conf.raw)`` works and it compares equal
+    to the record as received, but every mutating method raises ``TypeError``. Nested
+    objects are frozen too (:class:`FrozenDict`, :class:`FrozenList`).
+    """
+
+    __slots__ = ()
 
     __setitem__ = __delitem__ = __ior__ = _readonly
     clear = pop = popitem = setdefault = update = _readonly
@@ -63,7 +99,7 @@ class FrozenDict(dict[str, Any]):
 
 
 def freeze(value: Any) -> Any:
-    """Deep read-only copy of decoded JSON: dicts become :class:`FrozenDict`, lists tuples."""
+    """Deep read-only copy of decoded JSON (:class:`FrozenDict`, :class:`FrozenList`)."""
     if isinstance(value, dict):
         if isinstance(value, FrozenDict):
             return value
@@ -71,7 +107,9 @@ def freeze(value: Any) -> Any:
             {k: (freeze(v) if isinstance(v, (dict, list)) else v) for k, v in value.items()}
         )
     if isinstance(value, list):
-        return tuple(freeze(v) if isinstance(v, (dict, list)) else v for v in value)
+        if isinstance(value, FrozenList):
+            return value
+        return FrozenList(freeze(v) if isinstance(v, (dict, list)) else v for v in value)
     return value
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from confclient import Conference, ConferenceStatus, EndReason, Page
 from confclient import _json as cjson
-from confclient.model import FrozenDict, freeze
+from confclient.model import FrozenDict, FrozenList, freeze
 
 RAW = {
     "id": "3fa85f64",
@@ -131,12 +131,13 @@ def test_evolve_keeps_raw() -> None:
 
 def test_raw_keeps_the_record_and_freezes_it() -> None:
     conf = make()
-    assert conf.raw == {**RAW, "participants": ({"id": 1, "tags": ("a", "b")}, 2)}
+    assert conf.raw == RAW  # exactly the record as received
     assert isinstance(conf.raw, dict)
     assert isinstance(conf.raw["ended_by"], FrozenDict)
-    assert isinstance(conf.raw["participants"], tuple)
+    assert isinstance(conf.raw["participants"], FrozenList)
+    assert isinstance(conf.raw["participants"], list)
     assert isinstance(conf.raw["participants"][0], FrozenDict)
-    assert conf.raw["participants"][0]["tags"] == ("a", "b")
+    assert conf.raw["participants"][0]["tags"] == ["a", "b"]
 
 
 def test_raw_is_a_copy_of_the_input() -> None:
@@ -150,7 +151,8 @@ def test_raw_is_a_copy_of_the_input() -> None:
 def test_raw_accepts_any_mapping() -> None:
     conf = make(raw=MappingProxyType({"a": {"b": [1]}}))
     assert isinstance(conf.raw, FrozenDict)
-    assert conf.raw["a"]["b"] == (1,)
+    assert conf.raw["a"]["b"] == [1]
+    assert isinstance(conf.raw["a"]["b"], FrozenList)
 
 
 MUTATORS: dict[str, Callable[[dict[str, Any]], object]] = {
@@ -190,9 +192,37 @@ def test_raw_augmented_assignment_is_refused() -> None:
         raw["k"] = 1  # type: ignore[index]
 
 
-def test_raw_nested_lists_are_tuples() -> None:
-    with pytest.raises(AttributeError):
-        make().raw["participants"].append(3)
+LIST_MUTATORS: dict[str, Callable[[list[Any]], object]] = {
+    "append": lambda x: x.append(3),
+    "extend": lambda x: x.extend([3]),
+    "insert": lambda x: x.insert(0, 3),
+    "pop": lambda x: x.pop(),
+    "remove": lambda x: x.remove(2),
+    "clear": lambda x: x.clear(),
+    "sort": lambda x: x.sort(key=str),
+    "reverse": lambda x: x.reverse(),
+    "setitem": lambda x: x.__setitem__(0, 3),
+    "delitem": lambda x: x.__delitem__(0),
+    "iadd": lambda x: x.__iadd__([3]),
+    "imul": lambda x: x.__imul__(2),
+}
+
+
+@pytest.mark.parametrize("mutate", LIST_MUTATORS.values(), ids=list(LIST_MUTATORS))
+def test_raw_nested_lists_are_read_only(mutate: Callable[[list[Any]], object]) -> None:
+    participants = make().raw["participants"]
+    with pytest.raises(TypeError, match="read-only"):
+        mutate(participants)
+    assert participants == RAW["participants"]
+
+
+def test_frozen_list_copies() -> None:
+    participants = make().raw["participants"]
+    plain = copy.copy(participants)
+    assert type(plain) is list
+    assert copy.deepcopy(participants) is participants
+    with pytest.raises(TypeError):
+        hash(participants)
 
 
 def test_raw_serialises_as_json() -> None:
@@ -230,7 +260,11 @@ def test_frozen_dict_repr() -> None:
 
 
 def test_freeze() -> None:
-    assert freeze([1, [2, {"a": [3]}]]) == (1, (2, {"a": (3,)}))
+    frozen_list = freeze([1, [2, {"a": [3]}]])
+    assert frozen_list == [1, [2, {"a": [3]}]]
+    assert isinstance(frozen_list, FrozenList)
+    assert isinstance(frozen_list[1][1]["a"], FrozenList)
+    assert freeze(frozen_list) is frozen_list
     assert freeze("text") == "text"
     frozen = FrozenDict({"a": 1})
     assert freeze(frozen) is frozen

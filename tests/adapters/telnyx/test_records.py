@@ -117,7 +117,8 @@ def test_optional_fields_absent() -> None:
 def test_unknown_keys_are_kept_in_raw() -> None:
     raw = {**load("conference.json"), "new_field": {"nested": [1, 2]}}
     conf = parse_conference_response(200, {}, {"data": raw})
-    assert conf.raw["new_field"]["nested"] == (1, 2)
+    assert conf.raw["new_field"]["nested"] == [1, 2]
+    assert conf.raw == raw
 
 
 def test_list_page_and_meta() -> None:
