@@ -1,0 +1,245 @@
+"""Twilio Voice Insights conference summaries: native records, decoding, mapping.
+
+Pure functions of (status, headers, decoded body); no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any, Final, TypeVar
+
+import attrs
+import cattrs
+
+from confclient import (
+    APIError,
+    Conference,
+    ConferenceStatus,
+    DecodeError,
+    EndReason,
+    ErrorDetail,
+)
+from confclient.decoding import api_error, make_strict_converter, request_id_of, structure
+
+__all__ = [
+    "PROVIDER",
+    "TwilioConference",
+    "TwilioListPage",
+    "TwilioPageMeta",
+    "make_converter",
+    "parse_conference_response",
+    "parse_error",
+    "parse_list_response",
+    "to_conference",
+]
+
+PROVIDER: Final = "twilio"
+
+JSONObject = Mapping[str, Any]
+T = TypeVar("T")
+
+STATUS_MAP: Final[Mapping[str, ConferenceStatus]] = {
+    "not_started": ConferenceStatus.NOT_STARTED,
+    "in_progress": ConferenceStatus.IN_PROGRESS,
+    "completed": ConferenceStatus.COMPLETED,
+    "summary_timeout": ConferenceStatus.SUMMARY_TIMEOUT,
+}
+END_REASON_MAP: Final[Mapping[str, EndReason]] = {
+    "last_participant_left": EndReason.ALL_LEFT,
+    "conference_ended_via_api": EndReason.ENDED_VIA_API,
+    "participant_with_end_conference_on_exit_left": EndReason.HOST_LEFT,
+    "last_participant_kicked": EndReason.LAST_PARTICIPANT_KICKED,
+    "participant_with_end_conference_on_exit_kicked": EndReason.HOST_KICKED,
+}
+
+
+@attrs.frozen(slots=True)
+class TwilioConference:
+    """A conference summary as documented; every field may be null. ``detected_issues``,
+    ``tag_info``, ``links`` and the like stay reachable through ``Conference.raw``.
+    """
+
+    conference_sid: str | None = None
+    account_sid: str | None = None
+    friendly_name: str | None = None
+    create_time: datetime | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    duration_seconds: int | None = None
+    connect_duration_seconds: int | None = None
+    status: str | None = None
+    max_participants: int | None = None
+    max_concurrent_participants: int | None = None
+    unique_participants: int | None = None
+    end_reason: str | None = None
+    ended_by: str | None = None
+    mixer_region: str | None = None
+    mixer_region_requested: str | None = None
+    recording_enabled: bool | None = None
+    processing_state: str | None = None
+    tags: list[str] | None = None
+    url: str | None = None
+
+
+@attrs.frozen(slots=True)
+class TwilioPageMeta:
+    """``meta`` of a list response (URLs are absolute)."""
+
+    page: int | None = None
+    page_size: int | None = None
+    first_page_url: str | None = None
+    previous_page_url: str | None = None
+    next_page_url: str | None = None
+    url: str | None = None
+    key: str | None = None
+
+
+@attrs.frozen(slots=True)
+class TwilioListPage:
+    items: tuple[Conference, ...]
+    meta: TwilioPageMeta
+
+
+def make_converter() -> cattrs.Converter:
+    """The converter for Twilio records: strict types, ISO timestamps, extra keys ignored."""
+    return make_strict_converter(TwilioConference, TwilioPageMeta)
+
+
+_converter = make_converter()
+
+
+def _structure(value: object, cls: type[T], path: str, status: int, headers: JSONObject) -> T:
+    return structure(
+        _converter, value, cls, path=path, provider=PROVIDER, status=status, headers=headers
+    )
+
+
+def to_conference(record: TwilioConference, raw: JSONObject, *, path: str = "") -> Conference:
+    """The neutral :class:`Conference` for a Twilio summary (``raw`` kept as received)."""
+    if not record.conference_sid:
+        raise DecodeError(
+            "twilio: a conference summary has no conference_sid",
+            provider=PROVIDER,
+            field=f"{path}.conference_sid" if path else "conference_sid",
+        )
+    status = (
+        ConferenceStatus.UNKNOWN
+        if record.status is None
+        else STATUS_MAP.get(record.status, ConferenceStatus.UNKNOWN)
+    )
+    end_reason = (
+        None
+        if record.end_reason is None
+        else END_REASON_MAP.get(record.end_reason, EndReason.UNKNOWN)
+    )
+    duration = None
+    if record.duration_seconds is not None:
+        try:
+            duration = timedelta(seconds=record.duration_seconds)
+        except OverflowError:
+            raise DecodeError(
+                f"twilio: duration_seconds {record.duration_seconds} is out of range",
+                provider=PROVIDER,
+                field=f"{path}.duration_seconds" if path else "duration_seconds",
+            ) from None
+    return Conference(
+        provider=PROVIDER,
+        id=record.conference_sid,
+        name=record.friendly_name,
+        status=status,
+        region=record.mixer_region,
+        created_at=record.create_time,
+        started_at=record.start_time,
+        ended_at=record.end_time,
+        end_reason=end_reason,
+        ended_by=record.ended_by,
+        duration=duration,
+        max_participants=record.max_participants,
+        unique_participants=record.unique_participants,
+        max_concurrent_participants=record.max_concurrent_participants,
+        account_id=record.account_sid,
+        tags=record.tags,
+        raw=raw,
+    )
+
+
+def parse_error(
+    status: int,
+    headers: JSONObject,
+    data: object,
+    text: str = "",
+    *,
+    method: str | None = None,
+    url: str | None = None,
+) -> APIError:
+    """Twilio's ``{"code", "message", "more_info", "status"}`` body as an :class:`APIError`.
+
+    The code is kept (the official SDK drops it on list errors); ``more_info`` is in
+    ``errors[0].meta``.
+    """
+    detail: ErrorDetail
+    if isinstance(data, Mapping) and ("code" in data or "message" in data):
+        code, message, more_info = data.get("code"), data.get("message"), data.get("more_info")
+        detail = ErrorDetail(
+            code=None if code is None else str(code),
+            detail=message if isinstance(message, str) else None,
+            meta={"more_info": more_info} if isinstance(more_info, str) else None,
+        )
+    else:
+        snippet = text.strip()[:200] if text else None
+        detail = ErrorDetail(title=f"HTTP {status}", detail=snippet or None)
+    return api_error(status, PROVIDER, [detail], headers=headers, method=method, url=url)
+
+
+def _check_ok(status: int, headers: JSONObject, data: object, text: str) -> Mapping[str, Any]:
+    if not 200 <= status < 300:
+        raise parse_error(status, headers, data, text)
+    if not isinstance(data, Mapping):
+        what = "not JSON" if text or data is None else type(data).__name__
+        raise DecodeError(
+            f"twilio: expected a JSON object body, got {what}"
+            + (f": {text[:80]!r}" if text else ""),
+            provider=PROVIDER,
+            status=status,
+            request_id=request_id_of(headers),
+        )
+    return data
+
+
+def parse_conference_response(
+    status: int, headers: JSONObject, data: object, text: str = ""
+) -> Conference:
+    """``GET /v1/Conferences/{sid}``: one summary, no envelope."""
+    body = _check_ok(status, headers, data, text)
+    native = _structure(body, TwilioConference, "$", status, headers)
+    return to_conference(native, body)
+
+
+def parse_list_response(
+    status: int, headers: JSONObject, data: object, text: str = ""
+) -> TwilioListPage:
+    """``GET /v1/Conferences``: ``{"conferences": [...], "meta": {...}}``."""
+    body = _check_ok(status, headers, data, text)
+    records = body.get("conferences")
+    if not isinstance(records, list):
+        raise DecodeError(
+            f"twilio: expected 'conferences' to be a list, got {type(records).__name__}",
+            provider=PROVIDER,
+            field="conferences",
+            status=status,
+            request_id=request_id_of(headers),
+        )
+    items = []
+    for index, record in enumerate(records):
+        path = f"conferences[{index}]"
+        native = _structure(record, TwilioConference, path, status, headers)
+        assert isinstance(record, Mapping)  # the converter accepts objects only
+        items.append(to_conference(native, record, path=path))
+    raw_meta = body.get("meta")
+    meta = (
+        TwilioPageMeta()
+        if raw_meta is None
+        else _structure(raw_meta, TwilioPageMeta, "meta", status, headers)
+    )
+    return TwilioListPage(items=tuple(items), meta=meta)

@@ -1,0 +1,212 @@
+"""Twilio Voice Insights conference summaries: glue between the pure parts and the transport."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Final
+
+import aiohttp
+from yarl import URL
+
+from confclient import (
+    Capability,
+    Conference,
+    ConfigurationError,
+    InvalidRequestError,
+    ListQuery,
+    Pager,
+    RetryPolicy,
+    Timeout,
+    UnsafeRedirectError,
+    UnsupportedFilterError,
+)
+from confclient.paging import RawPage, decode_resume_token
+from confclient.service import BaseConferenceService
+from confclient.transport import DEFAULT_MAX_CONNECTIONS, Response, Transport
+
+from .params import MIXER_REGIONS, build_list_params, check_conference_sid
+from .records import PROVIDER, parse_conference_response, parse_error, parse_list_response
+
+__all__ = ["DEFAULT_BASE_URL", "TwilioInsightsConferenceService"]
+
+DEFAULT_BASE_URL: Final = "https://insights.twilio.com/v1"
+
+_ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
+_API_KEY = re.compile(r"^SK[0-9a-fA-F]{32}$")
+# Paging parameters of a cursor: everything else in it is the query it was made for.
+_PAGING_PARAMS = frozenset({"Page", "PageToken", "PageSize"})
+
+
+def _secret(value: object, name: str, env: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigurationError(f"twilio needs {name}: pass {name}=... or set {env}")
+    if value != value.strip() or any(ch in value for ch in "\r\n\t :"):
+        raise ConfigurationError(f"{name} must not contain whitespace, ':' or line breaks")
+    return value
+
+
+def _basic_auth(
+    account_sid: object, auth_token: object, api_key: object, api_secret: object
+) -> str:
+    if not isinstance(account_sid, str) or not _ACCOUNT_SID.match(account_sid):
+        raise ConfigurationError(
+            "twilio needs account_sid (AC + 32 hex digits; env TWILIO_ACCOUNT_SID), "
+            f"got {account_sid!r:.40}"
+        )
+    if api_key is not None or api_secret is not None:
+        if auth_token is not None:
+            raise ConfigurationError(
+                "give either auth_token, or api_key with api_secret — not both"
+            )
+        if not isinstance(api_key, str) or not _API_KEY.match(api_key):
+            raise ConfigurationError(
+                f"api_key must be an API key SID (SK + 32 hex digits; env TWILIO_API_KEY), "
+                f"got {api_key!r:.40}"
+            )
+        password = _secret(api_secret, "api_secret", "TWILIO_API_SECRET")
+        return aiohttp.BasicAuth(api_key, password).encode()
+    token = _secret(auth_token, "auth_token", "TWILIO_AUTH_TOKEN")
+    return aiohttp.BasicAuth(account_sid, token).encode()
+
+
+class TwilioInsightsConferenceService(BaseConferenceService):
+    """Twilio Voice Insights conference summaries: list and retrieve.
+
+    >>> svc = TwilioInsightsConferenceService(account_sid="AC…", auth_token="…")  # doctest: +SKIP
+    >>> async for conf in svc.list(region="us1", status="completed"):         # doctest: +SKIP
+    ...     print(conf.id, conf.duration)
+
+    Credentials: the Account SID with its Auth Token, or an API key SID (``SK…``) and
+    secret with the Account SID (HTTP Basic auth). ``region`` is the mixer region.
+    ``create`` is not offered by the Insights API (``UnsupportedOperationError``).
+    """
+
+    provider: ClassVar[str] = PROVIDER
+    regions: ClassVar[tuple[str, ...]] = MIXER_REGIONS
+    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.LIST, Capability.GET})
+
+    def __init__(
+        self,
+        account_sid: str | None = None,
+        auth_token: str | None = None,
+        *,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        base_url: str | URL | None = None,
+        session: aiohttp.ClientSession | None = None,
+        timeout: Timeout | float | None = None,
+        retry: RetryPolicy | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_body_bytes: int = 8 * 1024 * 1024,
+        trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        authorization = _basic_auth(account_sid, auth_token, api_key, api_secret)
+        self.account_sid = account_sid
+        super().__init__(
+            Transport(
+                provider=PROVIDER,
+                base_url=DEFAULT_BASE_URL if base_url is None else base_url,
+                headers={"Authorization": authorization},
+                session=session,
+                timeout=timeout,
+                retry=retry,
+                max_connections=max_connections,
+                max_body_bytes=max_body_bytes,
+                trace_configs=trace_configs,
+                allow_insecure_http=allow_insecure_http,
+            )
+        )
+        self._list_path = self._transport.url("Conferences").raw_path
+
+    @classmethod
+    def options_from_env(cls, env: Mapping[str, str]) -> dict[str, Any]:
+        """Options read by :func:`confclient.connect_from_env`: ``TWILIO_ACCOUNT_SID``,
+        ``TWILIO_AUTH_TOKEN`` or ``TWILIO_API_KEY`` + ``TWILIO_API_SECRET``,
+        ``TWILIO_INSIGHTS_BASE_URL``.
+        """
+        names = {
+            "TWILIO_ACCOUNT_SID": "account_sid",
+            "TWILIO_AUTH_TOKEN": "auth_token",
+            "TWILIO_API_KEY": "api_key",
+            "TWILIO_API_SECRET": "api_secret",
+            "TWILIO_INSIGHTS_BASE_URL": "base_url",
+        }
+        options = {option: env[var] for var, option in names.items() if env.get(var)}
+        if "api_key" in options and "auth_token" in options:
+            del options["auth_token"]  # an API key is the narrower credential: prefer it
+        return options
+
+    # -- list -------------------------------------------------------------------------------
+
+    def _list(self, query: ListQuery) -> Pager:
+        if query.resume_token is None:
+            url = self._transport.url("Conferences", params=build_list_params(query))
+            return Pager(self, url.raw_path_qs, limit=query.limit)
+        cursor, skip = decode_resume_token(query.resume_token, PROVIDER)
+        saved = self._cursor_url(cursor)
+        if query.has_filters or query.page_size is not None:
+            given = [p for p in build_list_params(query) if p[0] not in _PAGING_PARAMS]
+            kept = [(k, v) for k, v in saved.query.items() if k not in _PAGING_PARAMS]
+            if sorted(given) != sorted(kept) or (
+                query.page_size is not None and saved.query.get("PageSize") != str(query.page_size)
+            ):
+                raise InvalidRequestError(
+                    "resume_token was made for another query; pass only resume_token "
+                    "(and limit), or the same filters it was made with"
+                )
+        return Pager(self, cursor, limit=query.limit, skip=skip)
+
+    def _cursor_url(self, cursor: object) -> URL:
+        """The page URL a cursor names: on our origin, on the list resource, or refused."""
+        if not isinstance(cursor, str):
+            raise InvalidRequestError("resume_token is damaged: not a twilio listing position")
+        url = self._transport.pin(URL(cursor, encoded=True))
+        if url.raw_path != self._list_path:
+            raise UnsafeRedirectError(
+                f"twilio: refusing a next page on another resource ({url.path}); "
+                f"expected {self._list_path}",
+                url=str(url.with_query(None)),
+            )
+        return url
+
+    async def fetch_page(self, cursor: Any) -> RawPage:
+        """Fetch the page a cursor names (the :class:`confclient.paging.PageSource` hook)."""
+        url = self._cursor_url(cursor)
+        response = await self._transport.request("GET", url)
+        _raise_for_status(response)
+        page = parse_list_response(response.status, response.headers, response.data, response.text)
+        next_cursor = None
+        if page.meta.next_page_url:
+            # Checked now, before anything is sent there: same origin, same resource.
+            next_cursor = self._cursor_url(page.meta.next_page_url).raw_path_qs
+        return RawPage(items=page.items, next_cursor=next_cursor, number=page.meta.page)
+
+    # -- get --------------------------------------------------------------------------------
+
+    async def _get(self, id: str, *, region: str | None) -> Conference:
+        if region is not None:
+            raise UnsupportedFilterError(
+                "twilio retrieves a conference by its SID alone; it takes no region",
+                provider=PROVIDER,
+                filter="region",
+            )
+        url = self._transport.url("Conferences", check_conference_sid(id, "id"))
+        response = await self._transport.request("GET", url)
+        _raise_for_status(response)
+        return parse_conference_response(
+            response.status, response.headers, response.data, response.text
+        )
+
+
+def _raise_for_status(response: Response) -> None:
+    if not 200 <= response.status < 300:
+        raise parse_error(
+            response.status,
+            response.headers,
+            response.data,
+            response.text,
+            method=response.method,
+            url=str(response.url),
+        )
