@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Final
@@ -65,9 +66,14 @@ def _basic_auth(
                 f"got {api_key!r:.40}"
             )
         password = _secret(api_secret, "api_secret", "TWILIO_API_SECRET")
-        return aiohttp.BasicAuth(api_key, password).encode()
+        return _encode_basic(api_key, password)
     token = _secret(auth_token, "auth_token", "TWILIO_AUTH_TOKEN")
-    return aiohttp.BasicAuth(account_sid, token).encode()
+    return _encode_basic(account_sid, token)
+
+
+def _encode_basic(user: str, password: str) -> str:
+    # RFC 7617, UTF-8. (aiohttp.BasicAuth is deprecated as of aiohttp 3.14.)
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
 class TwilioInsightsConferenceService(BaseConferenceService):

@@ -1,10 +1,10 @@
 """A local emulator of the providers' conference APIs, for tests, demos and benchmarks.
 
 :class:`Sandbox` serves the documented Telnyx Call Control conference endpoints (list,
-retrieve, create under ``/v2``) on loopback, with deterministic data derived from ``seed``,
-the provider's authentication, parameter validation, error bodies and paging, plus injectable
-latency and faults (500, 503 and 429 with ``Retry-After``, dropped connections, truncated
-JSON)::
+retrieve, create under ``/v2``) and Twilio Voice Insights conference summaries (list, retrieve
+under ``/v1``) on loopback, with deterministic data derived from ``seed``, each provider's
+authentication, parameter validation, error bodies and paging, plus injectable latency and
+faults (500, 503 and 429 with ``Retry-After``, dropped connections, truncated JSON)::
 
     from confclient.sandbox import Sandbox
 
@@ -14,6 +14,10 @@ JSON)::
         sb.queue_faults("503", path_prefix="/v2/conferences")
         async with sb.connect("telnyx") as svc:
             ...
+        sb.twilio_base_url   # "http://127.0.0.1:PORT/v1"
+        sb.twilio_account_sid, sb.twilio_auth_token  # or twilio_api_key, twilio_api_secret
+        sb.twilio_next_page_origin = "http://127.0.0.2:9"  # next_page_url elsewhere
+        sb.twilio_repeat_next_page = True                  # next_page_url == this page
         sb.stats.requests    # Counter of (method, route template)
 
 :func:`serve` runs one in the foreground (``python -m confclient.sandbox --port 8765``).
@@ -26,11 +30,13 @@ from ._data import TELNYX_REGIONS
 from ._faults import DEFAULT_FAULTS, FaultKind, QueuedFault
 from ._sandbox import PROVIDERS, Sandbox, serve
 from ._stats import SandboxStats
+from ._twilio_data import TWILIO_MIXER_REGIONS
 
 __all__ = [
     "DEFAULT_FAULTS",
     "PROVIDERS",
     "TELNYX_REGIONS",
+    "TWILIO_MIXER_REGIONS",
     "FaultKind",
     "QueuedFault",
     "Sandbox",

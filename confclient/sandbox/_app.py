@@ -5,7 +5,8 @@ configured latency; picks a fault; then either answers with the fault's error st
 handler never runs, so nothing changes) or hands the request to the provider that owns the
 path prefix (auth first, then the route) and, for ``drop`` / ``truncate``, damages the real
 response on its way out (so a dropped or truncated ``POST`` *has* taken effect, as when a
-real response is lost). Every response carries an ``X-Request-Id``.
+real response is lost). Every response carries an ``X-Request-Id`` (providers may add their own
+request-id header as well).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Provider(Protocol):
     def authenticate(self, request: web.Request) -> web.Response | None:
         """``None`` when the credentials are good, else the provider's 401 response."""
 
-    def not_found(self) -> web.Response:
+    def not_found(self, request: web.Request) -> web.Response:
         """The provider's answer to a path it does not serve."""
 
     def method_not_allowed(self, method: str, allowed: set[str]) -> web.Response:
@@ -65,14 +66,14 @@ async def _dispatch(
     provider: Provider | None, fallback: Provider, request: web.Request, handler: Handler
 ) -> web.Response:
     if provider is None:
-        return fallback.not_found()
+        return fallback.not_found(request)
     denied = provider.authenticate(request)
     if denied is not None:
         return denied
     try:
         response = await handler(request)
     except web.HTTPNotFound:
-        return provider.not_found()
+        return provider.not_found(request)
     except web.HTTPMethodNotAllowed as exc:
         return provider.method_not_allowed(request.method, exc.allowed_methods)
     except web.HTTPException as exc:

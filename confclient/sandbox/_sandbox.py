@@ -18,11 +18,13 @@ from ._data import TELNYX_REGIONS, seeded_rng, uuid4_str
 from ._faults import DEFAULT_FAULTS, FaultInjector, QueuedFault
 from ._stats import SandboxStats
 from ._telnyx import DEFAULT_REGION, TelnyxProvider
+from ._twilio import TwilioProvider
+from ._twilio_data import CANONICAL_ORIGIN, TWILIO_MIXER_REGIONS
 
 __all__ = ["PROVIDERS", "Sandbox", "serve"]
 
 #: The providers the sandbox emulates, as named to :meth:`Sandbox.connect`.
-PROVIDERS: Final = ("telnyx",)
+PROVIDERS: Final = ("telnyx", "twilio")
 
 # How long stop() lets in-flight requests finish before cancelling them.
 _SHUTDOWN_TIMEOUT: Final = 2.0
@@ -37,13 +39,16 @@ class Sandbox:
         async with Sandbox(seed=0, size=100) as sb:
             async with sb.connect("telnyx") as svc:
                 ...
+            async with sb.connect("twilio") as svc:
+                ...
             assert sb.stats.total_requests > 0
 
-    ``size`` is the number of records per data region; a region's records are generated on
-    first use. ``latency_ms`` delays every request. ``fault_rate`` is the probability that a
-    request meets a fault drawn from ``faults`` (by a generator seeded from ``seed``);
-    :meth:`queue_faults` schedules faults for the next requests explicitly. ``retry_after`` is
-    the ``Retry-After`` (seconds, possibly fractional) sent with 429 and 503 faults. The 500,
+    ``size`` is the number of records per data region (each Telnyx data region and each
+    Twilio mixer region); a region's records are generated on first use. ``latency_ms``
+    delays every request. ``fault_rate`` is the probability that a request meets a fault
+    drawn from ``faults`` (by a generator seeded from ``seed``); :meth:`queue_faults`
+    schedules faults for the next requests explicitly. ``retry_after`` is the
+    ``Retry-After`` (seconds, possibly fractional) sent with 429 and 503 faults. The 500,
     503 and 429 faults answer before the handler runs, so they change nothing; ``drop`` and
     ``truncate`` damage the real response, so a dropped or truncated ``POST`` did create its
     conference (replay it with the same ``command_id`` to get it back).
@@ -83,9 +88,10 @@ class Sandbox:
             retry_after=retry_after,
         )
         self._telnyx = TelnyxProvider(seed=seed, size=size, stats=self._stats)
+        self._twilio = TwilioProvider(seed=seed, size=size)
         request_rng = seeded_rng(seed, "request-ids")
         self._app = build_app(
-            [self._telnyx],
+            [self._telnyx, self._twilio],
             self._injector,
             self._stats,
             lambda: uuid4_str(request_rng.getrandbits(128)),
@@ -185,9 +191,39 @@ class Sandbox:
         """The only Telnyx API key this sandbox accepts (derived from ``seed``)."""
         return self._telnyx.api_key
 
+    @property
+    def twilio_base_url(self) -> str:
+        """Twilio Voice Insights API root including the version, like
+        ``https://insights.twilio.com/v1``."""
+        return self.base_url + self._twilio.prefix
+
+    @property
+    def twilio_account_sid(self) -> str:
+        """The sandbox's Twilio account SID (``AC`` + 32 hex, derived from ``seed``)."""
+        return self._twilio.credentials.account_sid
+
+    @property
+    def twilio_auth_token(self) -> str:
+        """The auth token accepted with :attr:`twilio_account_sid` (32 hex)."""
+        return self._twilio.credentials.auth_token
+
+    @property
+    def twilio_api_key(self) -> str:
+        """The API key SID (``SK`` + 32 hex) accepted with :attr:`twilio_api_secret`."""
+        return self._twilio.credentials.api_key
+
+    @property
+    def twilio_api_secret(self) -> str:
+        """The API key secret (32 letters and digits) accepted with :attr:`twilio_api_key`."""
+        return self._twilio.credentials.api_secret
+
     def describe(self) -> list[str]:
         """One line per provider with its base URL and test credentials (what ``serve`` prints)."""
-        return [f"telnyx  base_url={self.telnyx_base_url}  api_key={self.telnyx_api_key}"]
+        return [
+            f"telnyx  base_url={self.telnyx_base_url}  api_key={self.telnyx_api_key}",
+            f"twilio  base_url={self.twilio_base_url}  account_sid={self.twilio_account_sid}"
+            f"  auth_token={self.twilio_auth_token}",
+        ]
 
     # -- knobs
 
@@ -233,6 +269,29 @@ class Sandbox:
         """Forget every queued fault."""
         self._injector.clear()
 
+    @property
+    def twilio_next_page_origin(self) -> str | None:
+        """When set (e.g. ``"http://127.0.0.2:9"``), every Twilio ``next_page_url`` is on this
+        scheme, host and port instead of the request's own: a client must refuse to follow it.
+
+        Only the origin of the value is kept (``None``, the default, turns the knob off).
+        """
+        return self._twilio.next_page_origin
+
+    @twilio_next_page_origin.setter
+    def twilio_next_page_origin(self, value: str | None) -> None:
+        self._twilio.next_page_origin = value
+
+    @property
+    def twilio_repeat_next_page(self) -> bool:
+        """When true, every Twilio page's ``next_page_url`` is that page's own URL (the last
+        page's included), to test a client's loop guard. Default false."""
+        return self._twilio.repeat_next_page
+
+    @twilio_repeat_next_page.setter
+    def twilio_repeat_next_page(self, value: bool) -> None:
+        self._twilio.repeat_next_page = bool(value)
+
     # -- data
 
     def telnyx_records(self, region: str = DEFAULT_REGION) -> list[dict[str, Any]]:
@@ -244,6 +303,21 @@ class Sandbox:
         """The Telnyx data regions (values of the ``region`` parameter)."""
         return TELNYX_REGIONS
 
+    def twilio_records(self, mixer_region: str | None = None) -> list[dict[str, Any]]:
+        """The raw Twilio records of ``mixer_region`` (all regions merged when ``None``) in the
+        API's list order (decoded copies).
+
+        Their ``url`` and ``links`` are on :attr:`base_url` while the sandbox runs (what a
+        client addressing it by that URL receives), on ``https://insights.twilio.com`` when not.
+        """
+        origin = self.base_url if self.running else CANONICAL_ORIGIN
+        return self._twilio.records(mixer_region, origin)
+
+    @property
+    def twilio_mixer_regions(self) -> tuple[str, ...]:
+        """The Twilio mixer regions (values of the ``MixerRegion`` parameter)."""
+        return TWILIO_MIXER_REGIONS
+
     # -- clients
 
     def connect(self, provider: str, /, **options: Any) -> Any:
@@ -253,6 +327,8 @@ class Sandbox:
 
             async with sb.connect("telnyx") as svc:
                 ...
+            async with sb.connect("twilio", timeout=5) as svc:
+                ...
         """
         if provider not in PROVIDERS:
             raise ValueError(
@@ -261,6 +337,14 @@ class Sandbox:
         # Imported here: the sandbox stays importable (and usable as a bare server) on its own.
         import confclient
 
+        if provider == "twilio":
+            return confclient.connect(  # type: ignore[attr-defined,unused-ignore]
+                "twilio",
+                account_sid=self.twilio_account_sid,
+                auth_token=self.twilio_auth_token,
+                base_url=self.twilio_base_url,
+                **options,
+            )
         return confclient.connect(  # type: ignore[attr-defined,unused-ignore]
             "telnyx", api_key=self.telnyx_api_key, base_url=self.telnyx_base_url, **options
         )
@@ -306,7 +390,8 @@ def serve(
     """Run a sandbox in the foreground until Ctrl-C or SIGTERM.
 
     First prints the server root, then one line per provider with its base URL and
-    credentials, e.g. ``telnyx  base_url=http://127.0.0.1:8765/v2  api_key=KEYsandbox...``.
+    credentials, e.g. ``telnyx  base_url=http://127.0.0.1:8765/v2  api_key=KEYsandbox...`` and
+    ``twilio  base_url=http://127.0.0.1:8765/v1  account_sid=AC...  auth_token=...``.
     """
     sandbox = Sandbox(
         seed=seed, size=size, latency_ms=latency_ms, fault_rate=fault_rate, host=host, port=port

@@ -594,7 +594,7 @@ class TelnyxProvider:
             return None
         return _json_response(401, UNAUTHORIZED_BODY)
 
-    def not_found(self) -> web.Response:
+    def not_found(self, request: web.Request) -> web.Response:
         return _json_response(404, NOT_FOUND_BODY)
 
     def method_not_allowed(self, method: str, allowed: set[str]) -> web.Response:

@@ -1,4 +1,4 @@
-"""Fixtures for the sandbox tests: a running sandbox, a plain aiohttp session, an Api helper."""
+"""Fixtures for the sandbox tests: a running sandbox, a plain aiohttp session, API helpers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from confclient.sandbox import Sandbox
-from tests.sandbox.sandbox_helpers import Api
+from tests.sandbox.sandbox_helpers import Api, TwilioApi
 
 
 @pytest.fixture
@@ -26,3 +26,8 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 @pytest.fixture
 def api(session: aiohttp.ClientSession, sandbox: Sandbox) -> Api:
     return Api(session, sandbox)
+
+
+@pytest.fixture
+def twilio(session: aiohttp.ClientSession, sandbox: Sandbox) -> TwilioApi:
+    return TwilioApi(session, sandbox)

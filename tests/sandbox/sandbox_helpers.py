@@ -1,7 +1,8 @@
-"""A thin helper over plain aiohttp for talking to the sandbox (no confclient client code)."""
+"""Thin helpers over plain aiohttp for talking to the sandbox (no confclient client code)."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,3 +65,64 @@ def _bracketed(key: str) -> str:
         if key.startswith(prefix):
             return f"{prefix[:-1]}[{key[len(prefix) :]}]"
     return key
+
+
+def basic_auth(username: str, password: str) -> dict[str, str]:
+    """An ``Authorization: Basic`` header (built by hand: aiohttp's BasicAuth is deprecated)."""
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+class TwilioApi:
+    """Requests against a running sandbox's Twilio routes, with ``account_sid:auth_token``."""
+
+    def __init__(self, session: aiohttp.ClientSession, sandbox: Sandbox) -> None:
+        self.session = session
+        self.sandbox = sandbox
+        self.headers = basic_auth(sandbox.twilio_account_sid, sandbox.twilio_auth_token)
+
+    async def get_url(
+        self,
+        url: str | yarl.URL,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """GET an absolute URL (a string is sent exactly as given: already encoded)."""
+        target = yarl.URL(url, encoded=True) if isinstance(url, str) else url
+        async with self.session.get(
+            target, params=params, headers=self.headers if headers is None else headers
+        ) as response:
+            assert response.content_type == "application/json"
+            assert response.headers["Twilio-Request-Id"].startswith("RQ")
+            return response.status, response.headers, await response.json()
+
+    async def get(
+        self,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """GET ``path`` (already percent-encoded) on the sandbox root."""
+        return await self.get_url(self.sandbox.base_url + path, params, headers)
+
+    async def list(self, **params: str | int) -> Reply:
+        """``GET /v1/Conferences`` with PascalCase parameters (``PageSize=5``)."""
+        query = {key: str(value) for key, value in params.items()}
+        return await self.get("/v1/Conferences", query)
+
+    async def walk(self, **params: str | int) -> tuple[list[dict[str, Any]], list[str]]:
+        """Follow ``next_page_url`` from the first page to the end: every record and every
+        page URL requested."""
+        status, _, body = await self.list(**params)
+        assert status == 200, body
+        records = list(body["conferences"])
+        urls = [body["meta"]["url"]]
+        while body["meta"]["next_page_url"] is not None:
+            url = body["meta"]["next_page_url"]
+            assert url not in urls, "the sandbox repeated a page"
+            status, _, body = await self.get_url(url)
+            assert status == 200, body
+            assert body["meta"]["url"] == url
+            urls.append(url)
+            records.extend(body["conferences"])
+        return records, urls

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import os
 import signal
 import subprocess
@@ -31,6 +33,7 @@ def test_public_names() -> None:
         "DEFAULT_FAULTS",
         "PROVIDERS",
         "TELNYX_REGIONS",
+        "TWILIO_MIXER_REGIONS",
         "FaultKind",
         "QueuedFault",
         "Sandbox",
@@ -39,6 +42,7 @@ def test_public_names() -> None:
     }
     assert callable(serve)
     assert confclient.sandbox.DEFAULT_FAULTS == ("500", "503", "429", "drop", "truncate")
+    assert confclient.sandbox.PROVIDERS == ("telnyx", "twilio")
 
 
 async def test_lifecycle() -> None:
@@ -53,6 +57,7 @@ async def test_lifecycle() -> None:
         assert sb.port > 0
         assert sb.base_url == f"http://127.0.0.1:{sb.port}"
         assert sb.telnyx_base_url == sb.base_url + "/v2"
+        assert sb.twilio_base_url == sb.base_url + "/v1"
         assert sb.base_url in repr(sb)
         with pytest.raises(RuntimeError, match="already started"):
             await sb.start()
@@ -118,7 +123,7 @@ def test_query_log_keeps_the_last_1000() -> None:
 
 async def test_connect_unknown_provider() -> None:
     async with Sandbox(size=1) as sb:
-        with pytest.raises(ValueError, match="telnyx"):
+        with pytest.raises(ValueError, match="telnyx, twilio"):
             sb.connect("vonage")
 
 
@@ -140,6 +145,19 @@ async def test_connect_passes_url_and_key(monkeypatch: pytest.MonkeyPatch) -> No
                 {"api_key": sb.telnyx_api_key, "base_url": sb.telnyx_base_url, "timeout": 3},
             )
         ]
+        calls.clear()
+        assert sb.connect("twilio", retry=None) == "service"
+        assert calls == [
+            (
+                "twilio",
+                {
+                    "account_sid": sb.twilio_account_sid,
+                    "auth_token": sb.twilio_auth_token,
+                    "base_url": sb.twilio_base_url,
+                    "retry": None,
+                },
+            )
+        ]
 
 
 async def test_describe_lines() -> None:
@@ -147,7 +165,11 @@ async def test_describe_lines() -> None:
     with pytest.raises(RuntimeError):
         sb.describe()
     async with sb:
-        assert sb.describe() == [f"telnyx  base_url={sb.base_url}/v2  api_key={sb.telnyx_api_key}"]
+        assert sb.describe() == [
+            f"telnyx  base_url={sb.base_url}/v2  api_key={sb.telnyx_api_key}",
+            f"twilio  base_url={sb.base_url}/v1  account_sid={sb.twilio_account_sid}"
+            f"  auth_token={sb.twilio_auth_token}",
+        ]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -167,6 +189,7 @@ def test_serve_runs_until_signalled(sig: signal.Signals) -> None:
         assert process.stdout is not None
         banner = process.stdout.readline()
         telnyx_line = process.stdout.readline().split()
+        twilio_line = process.stdout.readline().split()
         assert banner.startswith("confclient sandbox on http://127.0.0.1:")
         assert telnyx_line[0] == "telnyx"
         fields = dict(item.split("=", 1) for item in telnyx_line[1:])
@@ -177,6 +200,19 @@ def test_serve_runs_until_signalled(sig: signal.Signals) -> None:
         )
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200
+        assert twilio_line[0] == "twilio"
+        twilio = dict(item.split("=", 1) for item in twilio_line[1:])
+        assert twilio["account_sid"] == Sandbox(seed=3).twilio_account_sid
+        assert twilio["base_url"].endswith("/v1")
+        basic = base64.b64encode(f"{twilio['account_sid']}:{twilio['auth_token']}".encode())
+        request = urllib.request.Request(
+            twilio["base_url"] + "/Conferences?PageSize=1",
+            headers={"Authorization": f"Basic {basic.decode()}"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+            meta = json.load(response)["meta"]
+            assert meta["next_page_url"].startswith(twilio["base_url"] + "/Conferences?")
         process.send_signal(sig)
         assert process.wait(timeout=10) == 0
         assert process.stderr is not None
