@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -116,40 +117,53 @@ def format_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
 
 
 async def _demo(seed: int, size: int, latency_ms: float, out: TextIO) -> None:
-    from .sandbox import Sandbox
+    from .sandbox import PROVIDERS, Sandbox
 
     started = time.perf_counter()
     async with Sandbox(seed=seed, size=size, latency_ms=latency_ms) as sb:
         out.write(f"sandbox running at {sb.base_url} (seed {seed}, {size} per region)\n\n")
-        async with sb.connect("telnyx") as svc:
-            regions = svc.regions
-            pagers = [svc.list(region=region) for region in regions]
-            listings = await asyncio.gather(*(p.collect() for p in pagers))
-        rows = []
-        for region, items in zip(regions, listings, strict=True):
+        services = [sb.connect(provider) for provider in PROVIDERS]
+        try:
+            # Every region of every provider, all at once: one pager per (service, region).
+            jobs = [
+                (svc, region, svc.list(region=region)) for svc in services for region in svc.regions
+            ]
+            listings = await asyncio.gather(*(pager.collect() for _, _, pager in jobs))
+        finally:
+            for svc in services:
+                await svc.aclose()
+        rows: list[list[str]] = []
+        by_status: Counter[tuple[str, str]] = Counter()
+        for (svc, region, _), items in zip(jobs, listings, strict=True):
             for conf in items:
+                by_status[svc.provider, conf.status.value] += 1
                 rows.append(
                     [
                         svc.provider,
                         region,
-                        conf.region or "-",
                         conf.id,
                         conf.name or "-",
                         conf.status.value,
                         _fmt_time(conf, "created_at"),
-                        _fmt_time(conf, "expires_at"),
+                        _fmt_time(conf, "ended_at" if conf.ended_at else "expires_at"),
                     ]
                 )
-        headers = ["provider", "region", "site", "id", "name", "status", "created", "expires"]
+        headers = ["provider", "region", "id", "name", "status", "created", "ended/expires"]
         out.write(format_table(rows, headers) + "\n\n")
-        pages = sum(p.pages_fetched for p in pagers)
         elapsed = time.perf_counter() - started
-        counts = ", ".join(
-            f"{region}: {len(items)}" for region, items in zip(regions, listings, strict=True)
-        )
+        pages = sum(pager.pages_fetched for _, _, pager in jobs)
+        for svc in services:
+            counts = [n for (p, _), n in by_status.items() if p == svc.provider]
+            statuses = ", ".join(
+                f"{status} {n}" for (p, status), n in sorted(by_status.items()) if p == svc.provider
+            )
+            out.write(
+                f"{svc.provider}: {sum(counts)} conferences in {len(svc.regions)} regions "
+                f"({statuses})\n"
+            )
         out.write(
-            f"{len(rows)} conferences ({counts}) in {pages} pages, "
-            f"{sb.stats.total_requests} requests, {elapsed:.2f} s\n"
+            f"{len(rows)} conferences, {pages} pages, {sb.stats.total_requests} requests, "
+            f"{elapsed:.2f} s\n"
         )
 
 
