@@ -22,8 +22,14 @@ from cattrs.gen import make_dict_structure_fn
 
 from .errors import APIError, DecodeError, ErrorDetail, RateLimitError, error_class_for_status
 
+if typing.TYPE_CHECKING:
+    from .transport import Response
+
 __all__ = [
+    "ErrorParser",
     "api_error",
+    "json_object",
+    "raise_for_status",
     "parse_retry_after",
     "make_strict_converter",
     "parse_timestamp",
@@ -32,6 +38,22 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+class ErrorParser(typing.Protocol):
+    """An adapter's pure ``parse_error(status, headers, data, text, *, method, url)``."""
+
+    def __call__(
+        self,
+        status: int,
+        headers: Mapping[str, Any],
+        data: object,
+        text: str = "",
+        *,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> APIError: ...
+
 
 _REQUEST_ID_HEADERS = ("X-Request-Id", "Twilio-Request-Id", "Request-Id")
 
@@ -206,3 +228,42 @@ def api_error(
         retry_after = headers.get("Retry-After") or headers.get("retry-after")
         kwargs["retry_after"] = parse_retry_after(retry_after)
     return cls(**kwargs)
+
+
+def json_object(
+    status: int,
+    headers: Mapping[str, Any],
+    data: object,
+    text: str,
+    *,
+    provider: str,
+    parse_error: ErrorParser,
+) -> Mapping[str, Any]:
+    """The body of a successful response as a JSON object; an error status raises the
+    adapter's error, anything but an object raises :class:`DecodeError`.
+    """
+    if not 200 <= status < 300:
+        raise parse_error(status, headers, data, text)
+    if not isinstance(data, Mapping):
+        what = "not JSON" if text or data is None else type(data).__name__
+        raise DecodeError(
+            f"{provider}: expected a JSON object body, got {what}"
+            + (f": {text[:80]!r}" if text else ""),
+            provider=provider,
+            status=status,
+            request_id=request_id_of(headers),
+        )
+    return data
+
+
+def raise_for_status(response: Response, parse_error: ErrorParser) -> None:
+    """Raise the adapter's :class:`APIError` (with method and URL) for an error response."""
+    if not 200 <= response.status < 300:
+        raise parse_error(
+            response.status,
+            response.headers,
+            response.data,
+            response.text,
+            method=response.method,
+            url=str(response.url),
+        )

@@ -18,9 +18,10 @@ from confclient import (
     RetryPolicy,
     Timeout,
 )
+from confclient.decoding import raise_for_status
 from confclient.paging import RawPage, decode_resume_token
 from confclient.service import BaseConferenceService
-from confclient.transport import DEFAULT_MAX_CONNECTIONS, Response, Transport
+from confclient.transport import DEFAULT_MAX_CONNECTIONS, Transport
 
 from .params import REGIONS, build_create_body, build_list_params, canonical_region
 from .records import PROVIDER, parse_conference_response, parse_error, parse_list_response
@@ -129,7 +130,7 @@ class TelnyxConferenceService(BaseConferenceService):
         number: int = cursor["n"]
         url = self._transport.url("conferences", params=[*params, ("page[number]", str(number))])
         response = await self._transport.request("GET", url)
-        _raise_for_status(response)
+        raise_for_status(response, parse_error)
         page = parse_list_response(response.status, response.headers, response.data, response.text)
         meta = page.meta
         if meta.total_pages is not None:
@@ -152,7 +153,7 @@ class TelnyxConferenceService(BaseConferenceService):
         params = [] if region is None else [("region", canonical_region(region))]
         url = self._transport.url("conferences", id, params=params)
         response = await self._transport.request("GET", url)
-        _raise_for_status(response)
+        raise_for_status(response, parse_error)
         return parse_conference_response(
             response.status, response.headers, response.data, response.text
         )
@@ -199,7 +200,7 @@ class TelnyxConferenceService(BaseConferenceService):
         response = await self._transport.request(
             "POST", url, json=body, retry_unsafe="command_id" in body
         )
-        _raise_for_status(response)
+        raise_for_status(response, parse_error)
         return parse_conference_response(
             response.status, response.headers, response.data, response.text
         )
@@ -220,15 +221,3 @@ def _check_cursor(cursor: Any) -> list[tuple[str, str]]:
     if not ok:
         raise InvalidRequestError("resume_token is damaged: not a telnyx listing position")
     return [(k, v) for k, v in cursor["q"]]
-
-
-def _raise_for_status(response: Response) -> None:
-    if not 200 <= response.status < 300:
-        raise parse_error(
-            response.status,
-            response.headers,
-            response.data,
-            response.text,
-            method=response.method,
-            url=str(response.url),
-        )

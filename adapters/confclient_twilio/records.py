@@ -20,7 +20,13 @@ from confclient import (
     EndReason,
     ErrorDetail,
 )
-from confclient.decoding import api_error, make_strict_converter, request_id_of, structure
+from confclient.decoding import (
+    api_error,
+    json_object,
+    make_strict_converter,
+    request_id_of,
+    structure,
+)
 
 __all__ = [
     "PROVIDER",
@@ -193,18 +199,7 @@ def parse_error(
 
 
 def _check_ok(status: int, headers: JSONObject, data: object, text: str) -> Mapping[str, Any]:
-    if not 200 <= status < 300:
-        raise parse_error(status, headers, data, text)
-    if not isinstance(data, Mapping):
-        what = "not JSON" if text or data is None else type(data).__name__
-        raise DecodeError(
-            f"twilio: expected a JSON object body, got {what}"
-            + (f": {text[:80]!r}" if text else ""),
-            provider=PROVIDER,
-            status=status,
-            request_id=request_id_of(headers),
-        )
-    return data
+    return json_object(status, headers, data, text, provider=PROVIDER, parse_error=parse_error)
 
 
 def parse_conference_response(

@@ -22,9 +22,10 @@ from confclient import (
     UnsafeRedirectError,
     UnsupportedFilterError,
 )
+from confclient.decoding import raise_for_status
 from confclient.paging import RawPage, decode_resume_token
 from confclient.service import BaseConferenceService
-from confclient.transport import DEFAULT_MAX_CONNECTIONS, Response, Transport
+from confclient.transport import DEFAULT_MAX_CONNECTIONS, Transport
 
 from .params import MIXER_REGIONS, build_list_params, check_conference_sid
 from .records import PROVIDER, parse_conference_response, parse_error, parse_list_response
@@ -181,7 +182,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         """Fetch the page a cursor names (the :class:`confclient.paging.PageSource` hook)."""
         url = self._cursor_url(cursor)
         response = await self._transport.request("GET", url)
-        _raise_for_status(response)
+        raise_for_status(response, parse_error)
         page = parse_list_response(response.status, response.headers, response.data, response.text)
         next_cursor = None
         if page.meta.next_page_url:
@@ -200,19 +201,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
             )
         url = self._transport.url("Conferences", check_conference_sid(id, "id"))
         response = await self._transport.request("GET", url)
-        _raise_for_status(response)
+        raise_for_status(response, parse_error)
         return parse_conference_response(
             response.status, response.headers, response.data, response.text
-        )
-
-
-def _raise_for_status(response: Response) -> None:
-    if not 200 <= response.status < 300:
-        raise parse_error(
-            response.status,
-            response.headers,
-            response.data,
-            response.text,
-            method=response.method,
-            url=str(response.url),
         )
