@@ -24,6 +24,7 @@ from confclient.service import aware_utc
 
 __all__ = [
     "BEEP_ENABLED",
+    "CREATE_FIELDS",
     "MAX_PAGE_SIZE",
     "REGIONS",
     "build_create_body",
@@ -41,6 +42,20 @@ PRODUCTS: Final = ("call_control", "fax", "texml")
 EVENT_TYPES: Final = ("command", "webhook")
 NATIVE_STATUSES: Final = ("init", "in_progress", "completed")
 OCCURRED_AT_OPS: Final = ("eq", "gt", "gte", "lt", "lte")
+CREATE_FIELDS: Final = (
+    "call_control_id",
+    "name",
+    "beep_enabled",
+    "client_state",
+    "comfort_noise",
+    "command_id",
+    "duration_minutes",
+    "hold_audio_url",
+    "hold_media_name",
+    "max_participants",
+    "start_conference_on_create",
+    "region",
+)
 
 STATUS_TO_NATIVE: Final[Mapping[ConferenceStatus, str]] = {
     ConferenceStatus.NOT_STARTED: "init",

@@ -23,7 +23,7 @@ from confclient.paging import RawPage, decode_resume_token
 from confclient.service import BaseConferenceService
 from confclient.transport import DEFAULT_MAX_CONNECTIONS, Transport
 
-from .params import REGIONS, build_create_body, build_list_params, canonical_region
+from .params import CREATE_FIELDS, REGIONS, build_create_body, build_list_params, canonical_region
 from .records import PROVIDER, parse_conference_response, parse_error, parse_list_response
 
 __all__ = ["DEFAULT_BASE_URL", "TelnyxConferenceService"]
@@ -158,11 +158,11 @@ class TelnyxConferenceService(BaseConferenceService):
             response.status, response.headers, response.data, response.text
         )
 
-    async def create(  # type: ignore[override]
+    async def create(
         self,
         *,
-        call_control_id: str,
-        name: str,
+        call_control_id: str | None = None,
+        name: str | None = None,
         beep_enabled: str | None = None,
         client_state: str | None = None,
         comfort_noise: bool | None = None,
@@ -173,6 +173,7 @@ class TelnyxConferenceService(BaseConferenceService):
         max_participants: int | None = None,
         start_conference_on_create: bool | None = None,
         region: str | None = None,
+        **unknown: object,
     ) -> Conference:
         """Create a conference from an existing call leg (``call_control_id``) and a name.
 
@@ -182,6 +183,11 @@ class TelnyxConferenceService(BaseConferenceService):
         is ever retried.
         """
         self._require(Capability.CREATE)
+        if unknown:
+            raise InvalidRequestError(
+                f"telnyx create takes no {', '.join(sorted(unknown))}; it takes: "
+                f"{', '.join(CREATE_FIELDS)}"
+            )
         body = build_create_body(
             call_control_id=call_control_id,
             name=name,

@@ -152,7 +152,13 @@ class TwilioInsightsConferenceService(BaseConferenceService):
             url = self._transport.url("Conferences", params=build_list_params(query))
             return Pager(self, url.raw_path_qs, limit=query.limit)
         cursor, skip = decode_resume_token(query.resume_token, PROVIDER)
-        saved = self._cursor_url(cursor)
+        try:
+            saved = self._cursor_url(cursor)
+        except UnsafeRedirectError:
+            # A token naming another origin or resource was not made by us: forged or damaged.
+            raise InvalidRequestError(
+                "resume_token is damaged: it does not name a page of this service's listing"
+            ) from None
         if query.has_filters or query.page_size is not None:
             given = [p for p in build_list_params(query) if p[0] not in _PAGING_PARAMS]
             kept = [(k, v) for k, v in saved.query.items() if k not in _PAGING_PARAMS]

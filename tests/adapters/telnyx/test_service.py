@@ -305,3 +305,19 @@ async def test_caller_owned_session_is_used_and_left_open(mocked: Any) -> None:
             await svc.get("abc")
             assert svc.transport.session is session
         assert not session.closed
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": "x"}, "call_control_id is required"),
+        ({"call_control_id": "v3:abc"}, "name is required"),
+        ({"call_control_id": "v3:abc", "name": "x", "colour": "red"}, "takes no colour"),
+    ],
+)
+async def test_create_missing_or_unknown_fields_are_typed_errors(
+    mocked: Any, svc: Any, fields: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(InvalidRequestError, match=message):
+        await svc.create(**fields)
+    assert sent(mocked) == []

@@ -245,3 +245,16 @@ async def test_connect_from_env() -> None:
         assert svc.provider == "twilio"
         assert str(svc.transport.base_url) == "https://insights.example.com/v1"
         assert "us1" in svc.regions
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["https://evil.example.com/v1/Conferences?Page=1", "/v1/Accounts?Page=1", 42],
+)
+async def test_forged_resume_token_is_an_invalid_request(
+    mocked: Any, svc: Any, cursor: Any
+) -> None:
+    token = confclient.paging.encode_resume_token("twilio", cursor)
+    with pytest.raises(InvalidRequestError, match="damaged"):
+        svc.list(resume_token=token)
+    assert sent(mocked) == []
