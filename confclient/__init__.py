@@ -35,6 +35,7 @@ from .errors import (
     UnsupportedOperationError,
     ValidationError,
 )
+from .fanout import FanOut, fan_out, merge
 from .model import Conference, ConferenceStatus, EndReason, Page
 from .paging import Pager
 from .service import BaseConferenceService, Capability, ConferenceService, ListQuery
@@ -54,6 +55,7 @@ __all__ = [
     "EndReason",
     "ErrorDetail",
     "ErrorSource",
+    "FanOut",
     "FanOutError",
     "InvalidRequestError",
     "ListQuery",
@@ -75,7 +77,9 @@ __all__ = [
     "available_providers",
     "connect",
     "connect_from_env",
+    "fan_out",
     "load_provider",
+    "merge",
     "register_provider",
     "unregister_provider",
 ]

@@ -133,7 +133,9 @@ class Conference:
 
     Every datetime is timezone-aware UTC; a field the provider does not have is ``None``.
     ``raw`` is the provider's record exactly as received (read-only); it is left out of
-    equality, hashing and ``repr``.
+    equality, hashing and ``repr``. ``data_region`` is the region argument of the listing or
+    ``get`` that produced the record (``None`` when none was given): with Telnyx, where
+    ``region`` is the hosting site (``sv1``), it says which data region to ``get`` it from.
 
     >>> conf.provider, conf.id, conf.status          # doctest: +SKIP
     ('telnyx', '3fa85f64-5717-4562-b3fc-2c963f66afa6', <ConferenceStatus.COMPLETED: 'completed'>)
@@ -158,6 +160,7 @@ class Conference:
     account_id: str | None = None
     connection_id: str | None = None
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags)
+    data_region: str | None = None
     raw: Mapping[str, Any] = attrs.field(
         factory=FrozenDict, converter=_freeze_raw, eq=False, repr=False
     )

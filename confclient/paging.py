@@ -16,7 +16,7 @@ import asyncio
 import base64
 import binascii
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from contextlib import aclosing
 from typing import Any, Protocol, TypeVar
 
@@ -55,12 +55,21 @@ class RawPage:
 
 
 class PageSource(Protocol):
-    """What an adapter gives the pager: the provider's name and a page fetcher."""
+    """What an adapter gives the pager: the provider's name and a page fetcher.
+
+    A provider that pages by number may also offer ``page_cursor(cursor, number)`` (the
+    cursor of page ``number`` of the same listing): once a page tells ``total_pages``, the
+    pager then fetches the following pages concurrently.
+    """
 
     @property
     def provider(self) -> str: ...
 
     async def fetch_page(self, cursor: Cursor) -> RawPage: ...
+
+
+class NumberedPageSource(PageSource, Protocol):
+    def page_cursor(self, cursor: Cursor, number: int) -> Cursor: ...
 
 
 def encode_resume_token(provider: str, cursor: Cursor, skip: int = 0) -> str:
@@ -122,6 +131,7 @@ class Pager:
         limit: int | None = None,
         skip: int = 0,
         prefetch: bool = True,
+        page_concurrency: int = 1,
     ) -> None:
         self._source = source
         self._provider = source.provider
@@ -135,7 +145,17 @@ class Pager:
         self._current_number: int | None = None
         self._total_results: int | None = None
         self._prefetch = prefetch
-        self._pending: asyncio.Task[RawPage] | None = None
+        if isinstance(page_concurrency, bool) or not (
+            isinstance(page_concurrency, int) and page_concurrency >= 1
+        ):
+            raise InvalidRequestError(
+                f"page_concurrency must be an integer >= 1, got {page_concurrency!r}"
+            )
+        self._page_concurrency = page_concurrency
+        # Pages requested ahead of the one being consumed, by cursor key, in page order.
+        self._ahead: dict[bytes, asyncio.Task[RawPage]] = {}
+        self._previous_ids: frozenset[str] = frozenset()
+        self._dropped = 0
         # Weak: a strong reference would make a cycle (the generator's frame holds the
         # pager) and delay the closing of an abandoned listing until a GC pass.
         self._generator: weakref.ref[AsyncGenerator[Any, None]] | None = None
@@ -160,6 +180,11 @@ class Pager:
         return self._pages_fetched
 
     @property
+    def duplicates_dropped(self) -> int:
+        """Items dropped because the previous page already had them (records shifted)."""
+        return self._dropped
+
+    @property
     def resume_token(self) -> str | None:
         """Where the listing stands after the last item handed out; ``None`` when it is done."""
         if self._exhausted or self._cursor is None:
@@ -173,10 +198,10 @@ class Pager:
         self._generator = weakref.ref(generator)
         return generator
 
-    def __aiter__(self) -> AsyncIterator[Conference]:
+    def __aiter__(self) -> AsyncGenerator[Conference, None]:
         return self._start(self._iter_items())
 
-    def pages(self) -> AsyncIterator[Page]:
+    def pages(self) -> AsyncGenerator[Page, None]:
         """Iterate page by page; each :class:`Page` carries the token to resume after it."""
         return self._start(self._iter_pages())
 
@@ -187,8 +212,8 @@ class Pager:
             try:
                 await generator.aclose()
             except RuntimeError:  # being iterated right now by another task
-                if self._pending is not None:
-                    self._pending.cancel()
+                for task in self._ahead.values():
+                    task.cancel()
 
     async def collect(self) -> list[Conference]:
         """Every item (up to ``limit``) in a list."""
@@ -238,7 +263,7 @@ class Pager:
             while self._cursor is not None:
                 if self._limit is not None and self._yielded >= self._limit:
                     return
-                page = await self._next_page()
+                page = self._drop_repeats(await self._take(self._cursor))
                 self._pages_fetched += 1
                 self._current_number = page.number
                 self._total_results = page.total_results
@@ -253,11 +278,7 @@ class Pager:
                             field="next page",
                         )
                     seen.add(key)
-                    wanted = None if self._limit is None else self._limit - self._yielded
-                    if self._prefetch and (wanted is None or wanted > len(page.items) - skip):
-                        self._pending = asyncio.create_task(
-                            self._source.fetch_page(page.next_cursor)
-                        )
+                    self._request_ahead(page, skip)
                 yield skip, page
                 limit_hit = self._limit is not None and self._yielded >= self._limit
                 if limit_hit and self._skip < len(page.items):
@@ -267,32 +288,86 @@ class Pager:
                 self._skip = 0
             self._exhausted = True
         finally:
-            await self._cancel_pending()
+            await self._cancel_ahead()
 
-    async def _next_page(self) -> RawPage:
-        pending, self._pending = self._pending, None
-        if pending is None:
-            assert self._cursor is not None
-            return await self._source.fetch_page(self._cursor)
+    def _drop_repeats(self, page: RawPage) -> RawPage:
+        """Drop items the previous page already held: when records are added while we page
+        by number, the tail of page n comes again at the head of page n+1.
+        """
+        ids = frozenset(item.id for item in page.items)
+        previous, self._previous_ids = self._previous_ids, ids
+        if previous.isdisjoint(ids):
+            return page
+        kept = [item for item in page.items if item.id not in previous]
+        self._dropped += len(page.items) - len(kept)
+        return attrs.evolve(page, items=kept)
+
+    def _request_ahead(self, page: RawPage, skip: int) -> None:
+        """Start fetching the pages after ``page`` that the listing will want: the next one
+        (``prefetch``), or up to ``page_concurrency`` of them where pages are numbered.
+        """
+        assert page.next_cursor is not None
+        if not self._prefetch:
+            return
+        # Items still wanted after this page; pages that could not be needed are not asked.
+        wanted = (
+            None if self._limit is None else self._limit - self._yielded - (len(page.items) - skip)
+        )
+        if wanted is not None and wanted <= 0:
+            return
+        page_cursor: Callable[[Cursor, int], Cursor] | None = getattr(
+            self._source, "page_cursor", None
+        )
+        numbered = (
+            self._page_concurrency > 1
+            and page_cursor is not None
+            and page.number is not None
+            and page.total_pages is not None
+            and len(page.items) > 0
+        )
+        if not numbered:
+            self._fetch_ahead(page.next_cursor)
+            return
+        assert page_cursor is not None
+        assert page.number is not None
+        assert page.total_pages is not None
+        assert self._cursor is not None
+        for number in range(page.number + 1, page.total_pages + 1):
+            if len(self._ahead) >= self._page_concurrency:
+                break
+            if wanted is not None and (number - page.number - 1) * len(page.items) >= wanted:
+                break
+            self._fetch_ahead(page_cursor(self._cursor, number))
+
+    def _fetch_ahead(self, cursor: Cursor) -> None:
+        key = _json.dumps(cursor)
+        if key not in self._ahead:
+            self._ahead[key] = asyncio.create_task(self._source.fetch_page(cursor))
+
+    async def _take(self, cursor: Cursor) -> RawPage:
+        task = self._ahead.pop(_json.dumps(cursor), None)
+        if task is None:
+            return await self._source.fetch_page(cursor)
         try:
-            return await pending
+            return await task
         except asyncio.CancelledError:
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
                 raise
             # Cancelled by aclose() from elsewhere (e.g. the service closing).
             raise ConfClientError(f"{self._provider}: the listing was closed") from None
 
-    async def _cancel_pending(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is None:
-            return
-        pending.cancel()
-        try:
-            await pending
-        except asyncio.CancelledError:
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
-                raise
-        except Exception:
-            pass
+    async def _cancel_ahead(self) -> None:
+        tasks = list(self._ahead.values())
+        self._ahead.clear()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            try:
+                await task
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise
+            except Exception:
+                pass

@@ -119,7 +119,9 @@ def _structure(value: object, cls: type[T], path: str, status: int, headers: JSO
     )
 
 
-def to_conference(record: TelnyxConference, raw: JSONObject) -> Conference:
+def to_conference(
+    record: TelnyxConference, raw: JSONObject, *, data_region: str | None = None
+) -> Conference:
     """The neutral :class:`Conference` for a Telnyx record (``raw`` kept as received)."""
     end_reason = None
     if record.end_reason is not None:
@@ -141,6 +143,7 @@ def to_conference(record: TelnyxConference, raw: JSONObject) -> Conference:
         end_reason=end_reason,
         ended_by=None if record.ended_by is None else record.ended_by.call_control_id,
         connection_id=record.connection_id,
+        data_region=data_region,
         raw=raw,
     )
 
@@ -203,18 +206,28 @@ def _check_ok(status: int, headers: JSONObject, data: object, text: str) -> Mapp
 
 
 def parse_conference_response(
-    status: int, headers: JSONObject, data: object, text: str = ""
+    status: int,
+    headers: JSONObject,
+    data: object,
+    text: str = "",
+    *,
+    data_region: str | None = None,
 ) -> Conference:
     """A retrieve / create response (``{"data": {...}}``) to a :class:`Conference`."""
     body = _check_ok(status, headers, data, text)
     record = body.get("data")
     native = _structure(record, TelnyxConference, "data", status, headers)
     assert isinstance(record, Mapping)  # the converter accepts objects only
-    return to_conference(native, record)
+    return to_conference(native, record, data_region=data_region)
 
 
 def parse_list_response(
-    status: int, headers: JSONObject, data: object, text: str = ""
+    status: int,
+    headers: JSONObject,
+    data: object,
+    text: str = "",
+    *,
+    data_region: str | None = None,
 ) -> TelnyxListPage:
     """A list response (``{"data": [...], "meta": {...}}``) to conferences and meta."""
     body = _check_ok(status, headers, data, text)
@@ -230,7 +243,7 @@ def parse_list_response(
     items = []
     for index, record in enumerate(records):
         native = _structure(record, TelnyxConference, f"data[{index}]", status, headers)
-        items.append(to_conference(native, record))
+        items.append(to_conference(native, record, data_region=data_region))
     raw_meta = body.get("meta")
     meta = (
         TelnyxPageMeta()

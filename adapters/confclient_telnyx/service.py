@@ -29,6 +29,8 @@ from .records import PROVIDER, parse_conference_response, parse_error, parse_lis
 __all__ = ["DEFAULT_BASE_URL", "TelnyxConferenceService"]
 
 DEFAULT_BASE_URL: Final = "https://api.telnyx.com/v2"
+DEFAULT_PAGE_CONCURRENCY: Final = 8
+"""Pages of one listing fetched at once after the first (bounded by ``max_connections``)."""
 
 
 def _check_api_key(api_key: object) -> str:
@@ -52,7 +54,10 @@ class TelnyxConferenceService(BaseConferenceService):
     ...     async for conf in svc.list(region="Europe", status="in_progress"):
     ...         print(conf.id, conf.name)
 
-    ``page_size`` defaults to the maximum (250); ``created_after`` / ``created_before`` raise
+    ``page_size`` defaults to the maximum (250); once the first page tells ``total_pages``, up
+    to ``page_concurrency`` (default 8) following pages are fetched at once, still handed out
+    in order, and an item repeated across a page boundary (records shift while we page) is
+    dropped. ``created_after`` / ``created_before`` raise
     :class:`confclient.UnsupportedFilterError` (the API cannot filter on them); ``filters=``
     passes any other documented filter in deepObject form.
     """
@@ -75,8 +80,16 @@ class TelnyxConferenceService(BaseConferenceService):
         max_body_bytes: int = 8 * 1024 * 1024,
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
         allow_insecure_http: bool = False,
+        page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
     ) -> None:
         key = _check_api_key(api_key)
+        if isinstance(page_concurrency, bool) or not (
+            isinstance(page_concurrency, int) and page_concurrency >= 1
+        ):
+            raise ConfigurationError(
+                f"page_concurrency must be an integer >= 1, got {page_concurrency!r}"
+            )
+        self.page_concurrency = page_concurrency
         super().__init__(
             Transport(
                 provider=PROVIDER,
@@ -109,7 +122,12 @@ class TelnyxConferenceService(BaseConferenceService):
     def _list(self, query: ListQuery) -> Pager:
         if query.resume_token is None:
             params = build_list_params(query)
-            return Pager(self, {"q": [list(p) for p in params], "n": 1}, limit=query.limit)
+            return Pager(
+                self,
+                {"q": [list(p) for p in params], "n": 1},
+                limit=query.limit,
+                page_concurrency=self.page_concurrency,
+            )
         cursor, skip = decode_resume_token(query.resume_token, PROVIDER)
         saved = _check_cursor(cursor)
         if query.has_filters or query.page_size is not None:
@@ -122,7 +140,15 @@ class TelnyxConferenceService(BaseConferenceService):
                     "resume_token was made for another query; pass only resume_token "
                     "(and limit), or the same filters it was made with"
                 )
-        return Pager(self, cursor, limit=query.limit, skip=skip)
+        return Pager(
+            self, cursor, limit=query.limit, skip=skip, page_concurrency=self.page_concurrency
+        )
+
+    def page_cursor(self, cursor: Any, number: int) -> Any:
+        """The cursor of page ``number`` of the listing ``cursor`` belongs to (lets the
+        pager fetch pages concurrently once it knows ``total_pages``).
+        """
+        return {"q": cursor["q"], "n": number}
 
     async def fetch_page(self, cursor: Any) -> RawPage:
         """Fetch the page a cursor names (the :class:`confclient.paging.PageSource` hook)."""
@@ -131,7 +157,13 @@ class TelnyxConferenceService(BaseConferenceService):
         url = self._transport.url("conferences", params=[*params, ("page[number]", str(number))])
         response = await self._transport.request("GET", url)
         raise_for_status(response, parse_error)
-        page = parse_list_response(response.status, response.headers, response.data, response.text)
+        page = parse_list_response(
+            response.status,
+            response.headers,
+            response.data,
+            response.text,
+            data_region=dict(params).get("region"),
+        )
         meta = page.meta
         if meta.total_pages is not None:
             has_next = number < meta.total_pages and bool(page.items)
@@ -150,12 +182,17 @@ class TelnyxConferenceService(BaseConferenceService):
     # -- get / create -----------------------------------------------------------------------
 
     async def _get(self, id: str, *, region: str | None) -> Conference:
-        params = [] if region is None else [("region", canonical_region(region))]
+        data_region = None if region is None else canonical_region(region)
+        params = [] if data_region is None else [("region", data_region)]
         url = self._transport.url("conferences", id, params=params)
         response = await self._transport.request("GET", url)
         raise_for_status(response, parse_error)
         return parse_conference_response(
-            response.status, response.headers, response.data, response.text
+            response.status,
+            response.headers,
+            response.data,
+            response.text,
+            data_region=data_region,
         )
 
     async def create(
@@ -208,7 +245,11 @@ class TelnyxConferenceService(BaseConferenceService):
         )
         raise_for_status(response, parse_error)
         return parse_conference_response(
-            response.status, response.headers, response.data, response.text
+            response.status,
+            response.headers,
+            response.data,
+            response.text,
+            data_region=body.get("region"),
         )
 
 

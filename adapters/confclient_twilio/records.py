@@ -121,7 +121,13 @@ def _structure(value: object, cls: type[T], path: str, status: int, headers: JSO
     )
 
 
-def to_conference(record: TwilioConference, raw: JSONObject, *, path: str = "") -> Conference:
+def to_conference(
+    record: TwilioConference,
+    raw: JSONObject,
+    *,
+    path: str = "",
+    data_region: str | None = None,
+) -> Conference:
     """The neutral :class:`Conference` for a Twilio summary (``raw`` kept as received)."""
     if not record.conference_sid:
         raise DecodeError(
@@ -166,6 +172,7 @@ def to_conference(record: TwilioConference, raw: JSONObject, *, path: str = "") 
         max_concurrent_participants=record.max_concurrent_participants,
         account_id=record.account_sid,
         tags=record.tags,
+        data_region=data_region,
         raw=raw,
     )
 
@@ -203,16 +210,26 @@ def _check_ok(status: int, headers: JSONObject, data: object, text: str) -> Mapp
 
 
 def parse_conference_response(
-    status: int, headers: JSONObject, data: object, text: str = ""
+    status: int,
+    headers: JSONObject,
+    data: object,
+    text: str = "",
+    *,
+    data_region: str | None = None,
 ) -> Conference:
     """``GET /v1/Conferences/{sid}``: one summary, no envelope."""
     body = _check_ok(status, headers, data, text)
     native = _structure(body, TwilioConference, "$", status, headers)
-    return to_conference(native, body)
+    return to_conference(native, body, data_region=data_region)
 
 
 def parse_list_response(
-    status: int, headers: JSONObject, data: object, text: str = ""
+    status: int,
+    headers: JSONObject,
+    data: object,
+    text: str = "",
+    *,
+    data_region: str | None = None,
 ) -> TwilioListPage:
     """``GET /v1/Conferences``: ``{"conferences": [...], "meta": {...}}``."""
     body = _check_ok(status, headers, data, text)
@@ -230,7 +247,7 @@ def parse_list_response(
         path = f"conferences[{index}]"
         native = _structure(record, TwilioConference, path, status, headers)
         assert isinstance(record, Mapping)  # the converter accepts objects only
-        items.append(to_conference(native, record, path=path))
+        items.append(to_conference(native, record, path=path, data_region=data_region))
     raw_meta = body.get("meta")
     meta = (
         TwilioPageMeta()

@@ -189,7 +189,13 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         url = self._cursor_url(cursor)
         response = await self._transport.request("GET", url)
         raise_for_status(response, parse_error)
-        page = parse_list_response(response.status, response.headers, response.data, response.text)
+        page = parse_list_response(
+            response.status,
+            response.headers,
+            response.data,
+            response.text,
+            data_region=url.query.get("MixerRegion"),
+        )
         next_cursor = None
         if page.meta.next_page_url:
             # Checked now, before anything is sent there: same origin, same resource.

@@ -74,6 +74,7 @@ def test_fields_are_the_documented_ones() -> None:
         "account_id",
         "connection_id",
         "tags",
+        "data_region",  # added by confclient: the region of the listing that produced it
         "raw",
     ]
 

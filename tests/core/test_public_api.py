@@ -21,6 +21,7 @@ EXPECTED_ALL = [
     "EndReason",
     "ErrorDetail",
     "ErrorSource",
+    "FanOut",
     "FanOutError",
     "InvalidRequestError",
     "ListQuery",
@@ -42,7 +43,9 @@ EXPECTED_ALL = [
     "available_providers",
     "connect",
     "connect_from_env",
+    "fan_out",
     "load_provider",
+    "merge",
     "register_provider",
     "unregister_provider",
 ]
