@@ -120,6 +120,13 @@ def _objects_only(structure_fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any
     return hook
 
 
+def _optional(inner: Callable[[Any, Any], Any], kind: type) -> Callable[[Any, Any], Any]:
+    def hook(value: Any, _type: Any) -> Any:
+        return None if value is None else inner(value, kind)
+
+    return hook
+
+
 def _is_list_type(cls: Any) -> bool:
     return typing.get_origin(cls) is list
 
@@ -149,6 +156,11 @@ def make_strict_converter(*record_classes: type) -> cattrs.Converter:
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
     converter.register_structure_hook(float, _float_hook)
     converter.register_structure_hook(datetime, lambda value, _t: parse_timestamp(value))
+    # Direct hooks for the optional scalars: cattrs' generic Optional dispatch is the largest
+    # cost of decoding a page (most provider fields are nullable).
+    for kind in (str, int, bool, float, datetime):
+        inner = converter.get_structure_hook(kind)
+        converter.register_structure_hook(kind | None, _optional(inner, kind))
     converter.register_structure_hook_factory(_is_list_type, _strict_list_factory(converter))
     for cls in record_classes:
         converter.register_structure_hook(

@@ -100,16 +100,22 @@ class FrozenDict(dict[str, Any]):
 
 def freeze(value: Any) -> Any:
     """Deep read-only copy of decoded JSON (:class:`FrozenDict`, :class:`FrozenList`)."""
-    if isinstance(value, dict):
-        if isinstance(value, FrozenDict):
-            return value
-        return FrozenDict(
-            {k: (freeze(v) if isinstance(v, (dict, list)) else v) for k, v in value.items()}
-        )
+    kind = type(value)
+    if kind is dict:
+        frozen = FrozenDict(value)  # one C-level copy; then only nested containers again
+        for key, item in value.items():
+            item_kind = type(item)
+            if item_kind is dict or item_kind is list:
+                dict.__setitem__(frozen, key, freeze(item))
+        return frozen
+    if kind is list:
+        return FrozenList([freeze(item) for item in value])
+    if kind is FrozenDict or kind is FrozenList:
+        return value
+    if isinstance(value, dict):  # a dict subclass from elsewhere
+        return freeze(dict(value))
     if isinstance(value, list):
-        if isinstance(value, FrozenList):
-            return value
-        return FrozenList(freeze(v) if isinstance(v, (dict, list)) else v for v in value)
+        return freeze(list(value))
     return value
 
 
