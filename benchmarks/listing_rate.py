@@ -13,68 +13,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+
+from _sandbox_process import connect, sandbox_process
 
 import confclient
-from confclient.sandbox import Sandbox
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def sandbox_process(size: int, latency_ms: float, seed: int = 0) -> Iterator[str]:
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "confclient",
-        "sandbox",
-        "--port",
-        str(port),
-        "--size",
-        str(size),
-        "--seed",
-        str(seed),
-        "--latency-ms",
-        str(latency_ms),
-    ]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            if line.startswith("twilio"):
-                break
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
 
 
 async def _time_listing(provider: str, root: str, seed: int, region: str) -> tuple[float, int]:
-    # Credentials are derived from the seed exactly as the sandbox derives them.
-    creds = Sandbox(seed=seed, size=1)
-    if provider == "telnyx":
-        svc = confclient.connect("telnyx", api_key=creds.telnyx_api_key, base_url=f"{root}/v2")
-    else:
-        svc = confclient.connect(
-            "twilio",
-            account_sid=creds.twilio_account_sid,
-            auth_token=creds.twilio_auth_token,
-            base_url=f"{root}/v1",
-        )
-    async with svc:
+    async with connect(provider, root, seed) as svc:
         started = time.perf_counter()
         count = 0
         async for _ in svc.list(region=region):

@@ -342,7 +342,9 @@ class Pager:
     def _fetch_ahead(self, cursor: Cursor) -> None:
         key = _json.dumps(cursor)
         if key not in self._ahead:
-            self._ahead[key] = asyncio.create_task(self._source.fetch_page(cursor))
+            self._ahead[key] = asyncio.create_task(
+                self._source.fetch_page(cursor), name=f"confclient page {self._provider}"
+            )
 
     async def _take(self, cursor: Cursor) -> RawPage:
         task = self._ahead.pop(_json.dumps(cursor), None)

@@ -29,7 +29,7 @@ from .records import PROVIDER, parse_conference_response, parse_error, parse_lis
 __all__ = ["DEFAULT_BASE_URL", "TelnyxConferenceService"]
 
 DEFAULT_BASE_URL: Final = "https://api.telnyx.com/v2"
-DEFAULT_PAGE_CONCURRENCY: Final = 8
+DEFAULT_PAGE_CONCURRENCY: Final = 16
 """Pages of one listing fetched at once after the first (bounded by ``max_connections``)."""
 
 
@@ -55,7 +55,7 @@ class TelnyxConferenceService(BaseConferenceService):
     ...         print(conf.id, conf.name)
 
     ``page_size`` defaults to the maximum (250); once the first page tells ``total_pages``, up
-    to ``page_concurrency`` (default 8) following pages are fetched at once, still handed out
+    to ``page_concurrency`` (default 16) following pages are fetched at once, still handed out
     in order, and an item repeated across a page boundary (records shift while we page) is
     dropped. ``created_after`` / ``created_before`` raise
     :class:`confclient.UnsupportedFilterError` (the API cannot filter on them); ``filters=``

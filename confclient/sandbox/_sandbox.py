@@ -251,6 +251,20 @@ class Sandbox:
         """Delay every subsequent request by ``ms`` milliseconds (0 disables)."""
         self._injector.latency_ms = ms
 
+    def insert_while_listing(self, every: int) -> None:
+        """From now on, every ``every``-th Telnyx list request first inserts a new conference
+        at the top of the listed region, so records shift under a client that pages by number
+        (0 turns it off). ``stats.created`` does not count these; ``telnyx_inserted`` does.
+        """
+        if isinstance(every, bool) or not isinstance(every, int) or every < 0:
+            raise ValueError(f"every must be an integer >= 0, got {every!r}")
+        self._telnyx.insert_every = every
+
+    @property
+    def telnyx_inserted(self) -> int:
+        """Conferences inserted by :meth:`insert_while_listing` so far."""
+        return self._telnyx.inserted
+
     def set_fault_rate(self, rate: float) -> None:
         """Set the probability (0..1) of a random fault per request."""
         self._injector.fault_rate = rate

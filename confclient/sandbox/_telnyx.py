@@ -562,6 +562,11 @@ class TelnyxProvider:
         self._commands: dict[str, bytes] = {}
         self._create_rng = seeded_rng(seed, "telnyx", "create")
         self._connections = telnyx_connection_ids(seed)
+        self.insert_every = 0
+        """When > 0, every that-many-th list request first adds a new conference at the top
+        of the listed region (records shifting while a client pages, for dedupe tests)."""
+        self._list_requests = 0
+        self.inserted = 0
 
     # -- data
 
@@ -618,6 +623,15 @@ class TelnyxProvider:
         query = parse_list_query(request.query)
         if isinstance(query, list):
             return _errors_response(422, query)
+        self._list_requests += 1
+        if self.insert_every and self._list_requests % self.insert_every == 0:
+            self.inserted += 1
+            new = NewConference(
+                call_control_id="v3:sandbox-insert",
+                name=f"Inserted while listing {self.inserted}",
+                region=query.region,
+            )
+            self.table(query.region).insert(self._new_row(new))
         bodies = self.table(query.region).select(query.name, query.status, query.connection_id)
         total = len(bodies)
         size = query.page_size
