@@ -84,16 +84,21 @@ def parse_timestamp(value: object) -> datetime:
     """ISO 8601 (``2019-01-23T18:10:02.574Z``, ``2023-05-04T09:42:00+00:00``, with or without
     fractional seconds) to an aware UTC datetime. A timestamp without an offset is UTC.
     """
-    if not isinstance(value, str):
+    if type(value) is not str:
         raise TypeError(f"expected an ISO 8601 string, got {type(value).__name__}")
     parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
+    tzinfo = parsed.tzinfo
+    if tzinfo is UTC:  # "...Z" and "+00:00" parse to UTC itself: the common case
+        return parsed
+    if tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
 
 
 def _strict(kind: type, name: str) -> Callable[[object, object], Any]:
     def hook(value: object, _type: object) -> Any:
+        if type(value) is kind:  # JSON decoders make exact types: the fast, common case
+            return value
         # bool is an int subclass; an int where a bool is expected is just as wrong.
         if type(value) is bool and kind is not bool:
             raise TypeError(f"expected {name}, got bool")
