@@ -228,6 +228,13 @@ class BaseConferenceService:
     def closed(self) -> bool:
         return self._transport.closed
 
+    @property
+    def max_concurrency(self) -> int:
+        """The cap on this service's requests in flight (the ``max_connections`` option),
+        shared by every listing, fan-out, ``get`` and ``create`` it runs.
+        """
+        return self._transport.max_connections
+
     # -- validation helpers -----------------------------------------------------------------
 
     def _require(self, capability: Capability) -> None:

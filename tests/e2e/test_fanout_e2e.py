@@ -218,3 +218,14 @@ def test_bad_arguments() -> None:
         merge()
     with pytest.raises(confclient.InvalidRequestError, match="order_by"):
         merge(confclient.connect("telnyx", api_key="K").list(), order_by="colour")
+
+
+async def test_max_concurrency_is_the_shared_cap(sb: Sandbox) -> None:
+    sb.set_latency(10)
+    async with sb.connect("telnyx", max_connections=2) as svc:
+        assert svc.max_concurrency == 2
+        gets = [svc.get(r["id"], region="US") for r in sb.telnyx_records("US")[:6]]
+        listing = fan_out(svc, regions=["Europe", "Australia"], page_size=9).collect()
+        results = await asyncio.gather(listing, *gets)
+    assert len(results[0]) == 90
+    assert sb.stats.max_in_flight == 2
