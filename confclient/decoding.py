@@ -28,6 +28,7 @@ if typing.TYPE_CHECKING:
 __all__ = [
     "ErrorParser",
     "api_error",
+    "json_array",
     "json_object",
     "raise_for_status",
     "parse_retry_after",
@@ -284,3 +285,24 @@ def raise_for_status(response: Response, parse_error: ErrorParser) -> None:
             method=response.method,
             url=str(response.url),
         )
+
+
+def json_array(
+    body: Mapping[str, Any],
+    key: str,
+    *,
+    provider: str,
+    status: int | None = None,
+    headers: Mapping[str, Any] | None = None,
+) -> list[Any]:
+    """``body[key]`` when it is a JSON array (a page's records), else :class:`DecodeError`."""
+    value = body.get(key)
+    if not isinstance(value, list):
+        raise DecodeError(
+            f"{provider}: expected {key!r} to be a list, got {type(value).__name__}",
+            provider=provider,
+            field=key,
+            status=status,
+            request_id=None if headers is None else request_id_of(headers),
+        )
+    return value

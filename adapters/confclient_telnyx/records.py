@@ -17,16 +17,15 @@ from confclient import (
     APIError,
     Conference,
     ConferenceStatus,
-    DecodeError,
     EndReason,
     ErrorDetail,
     ErrorSource,
 )
 from confclient.decoding import (
     api_error,
+    json_array,
     json_object,
     make_strict_converter,
-    request_id_of,
     structure,
 )
 
@@ -231,15 +230,7 @@ def parse_list_response(
 ) -> TelnyxListPage:
     """A list response (``{"data": [...], "meta": {...}}``) to conferences and meta."""
     body = _check_ok(status, headers, data, text)
-    records = body.get("data")
-    if not isinstance(records, list):
-        raise DecodeError(
-            f"telnyx: expected 'data' to be a list, got {type(records).__name__}",
-            provider=PROVIDER,
-            field="data",
-            status=status,
-            request_id=request_id_of(headers),
-        )
+    records = json_array(body, "data", provider=PROVIDER, status=status, headers=headers)
     items = []
     for index, record in enumerate(records):
         native = _structure(record, TelnyxConference, f"data[{index}]", status, headers)

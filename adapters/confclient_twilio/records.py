@@ -22,9 +22,9 @@ from confclient import (
 )
 from confclient.decoding import (
     api_error,
+    json_array,
     json_object,
     make_strict_converter,
-    request_id_of,
     structure,
 )
 
@@ -233,15 +233,7 @@ def parse_list_response(
 ) -> TwilioListPage:
     """``GET /v1/Conferences``: ``{"conferences": [...], "meta": {...}}``."""
     body = _check_ok(status, headers, data, text)
-    records = body.get("conferences")
-    if not isinstance(records, list):
-        raise DecodeError(
-            f"twilio: expected 'conferences' to be a list, got {type(records).__name__}",
-            provider=PROVIDER,
-            field="conferences",
-            status=status,
-            request_id=request_id_of(headers),
-        )
+    records = json_array(body, "conferences", provider=PROVIDER, status=status, headers=headers)
     items = []
     for index, record in enumerate(records):
         path = f"conferences[{index}]"
