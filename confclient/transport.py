@@ -41,6 +41,7 @@ from .errors import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MAX_CONNECTIONS",
     "NO_BODY",
     "Response",
@@ -54,6 +55,7 @@ __all__ = [
 log = logging.getLogger("confclient")
 
 DEFAULT_MAX_CONNECTIONS: Final = 32
+DEFAULT_MAX_BODY_BYTES: Final = 8 * 1024 * 1024
 _LOOPBACK_HOSTS: Final = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -236,7 +238,7 @@ class Transport:
         timeout: Timeout | float | None = None,
         retry: RetryPolicy | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
-        max_body_bytes: int = 8 * 1024 * 1024,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
         allow_insecure_http: bool = False,
         user_agent: str | None = None,

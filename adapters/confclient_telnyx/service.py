@@ -21,7 +21,7 @@ from confclient import (
 from confclient.decoding import raise_for_status
 from confclient.paging import RawPage, decode_resume_token
 from confclient.service import BaseConferenceService
-from confclient.transport import DEFAULT_MAX_CONNECTIONS, Transport
+from confclient.transport import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, Transport
 
 from .params import CREATE_FIELDS, REGIONS, build_create_body, build_list_params, canonical_region
 from .records import PROVIDER, parse_conference_response, parse_error, parse_list_response
@@ -77,7 +77,7 @@ class TelnyxConferenceService(BaseConferenceService):
         timeout: Timeout | float | None = None,
         retry: RetryPolicy | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
-        max_body_bytes: int = 8 * 1024 * 1024,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
         allow_insecure_http: bool = False,
         page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,

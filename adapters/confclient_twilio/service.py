@@ -25,7 +25,7 @@ from confclient import (
 from confclient.decoding import raise_for_status
 from confclient.paging import RawPage, decode_resume_token
 from confclient.service import BaseConferenceService
-from confclient.transport import DEFAULT_MAX_CONNECTIONS, Transport
+from confclient.transport import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, Transport
 
 from .params import MIXER_REGIONS, build_list_params, check_conference_sid
 from .records import PROVIDER, parse_conference_response, parse_error, parse_list_response
@@ -105,7 +105,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         timeout: Timeout | float | None = None,
         retry: RetryPolicy | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
-        max_body_bytes: int = 8 * 1024 * 1024,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
