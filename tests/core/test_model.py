@@ -15,7 +15,7 @@ import pytest
 
 from confclient import Conference, ConferenceStatus, EndReason, Page
 from confclient import _json as cjson
-from confclient.model import FrozenDict, FrozenList, freeze
+from confclient.model import FrozenDict, FrozenList, freeze, freeze_record, trusted_conference
 
 RAW = {
     "id": "3fa85f64",
@@ -307,3 +307,69 @@ def test_page() -> None:
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         page.resume_token = None  # type: ignore[misc]
     assert "__slots__" in Page.__dict__
+
+
+def test_trusted_conference_is_the_same_conference() -> None:
+    """The adapters' hot-path constructor builds what ``Conference(...)`` builds."""
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    values: dict[str, Any] = {
+        "name": "n",
+        "status": ConferenceStatus.COMPLETED,
+        "region": "ch1",
+        "created_at": now,
+        "started_at": now,
+        "ended_at": now,
+        "expires_at": now,
+        "updated_at": now,
+        "end_reason": EndReason.HOST_LEFT,
+        "ended_by": "v3:x",
+        "duration": timedelta(seconds=5),
+        "max_participants": 9,
+        "unique_participants": 3,
+        "max_concurrent_participants": 2,
+        "account_id": "AC1",
+        "connection_id": "c1",
+        "tags": ("a", "b"),
+        "data_region": "US",
+    }
+    assert set(values) | {"provider", "id", "raw"} == {f.name for f in attrs.fields(Conference)}
+    raw = {"id": "1", "nested": {"a": [1]}}
+    trusted = trusted_conference(
+        "telnyx", "1", raw=freeze_record(raw, ("nested",), {"id", "nested"}), **values
+    )
+    regular = Conference(provider="telnyx", id="1", raw=raw, **values)
+    for field in attrs.fields(Conference):
+        assert getattr(trusted, field.name) == getattr(regular, field.name), field.name
+    assert trusted == regular
+    assert hash(trusted) == hash(regular)
+    assert repr(trusted) == repr(regular)
+    assert pickle.loads(pickle.dumps(trusted)) == regular
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        trusted.name = "other"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"id": "1", "ended_by": {"x": "y"}},  # only known keys
+        {"id": "1", "ended_by": None},
+        {"id": "1", "other": {"deep": [{"x": [1]}]}},  # an unknown key: walked in full
+        {"id": "1", "tags": [["a"], {"b": 1}]},
+    ],
+)
+def test_freeze_record_freezes_every_container(record: dict[str, Any]) -> None:
+    frozen = freeze_record(record, ("ended_by", "tags"), frozenset({"id", "ended_by", "tags"}))
+    assert frozen == record
+    assert frozen is not record
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            assert type(value) is FrozenDict
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            assert type(value) is FrozenList
+            for item in value:
+                walk(item)
+
+    walk(frozen)
