@@ -93,7 +93,10 @@ def parse_timestamp(value: object) -> datetime:
         return parsed
     if tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # "9999-12-31T23:59:59-23:59" is past year 9999 in UTC
+        raise ValueError(f"{value!r} is out of range in UTC") from None
 
 
 def _strict(kind: type, name: str) -> Callable[[object, object], Any]:

@@ -101,28 +101,61 @@ class FrozenDict(dict[str, Any]):
 
 
 _CONTAINERS: frozenset[type] = frozenset({dict, list})
+_EMPTY_LIST = FrozenList()
 
 
 def freeze(value: Any) -> Any:
     """Deep read-only copy of decoded JSON (:class:`FrozenDict`, :class:`FrozenList`)."""
+    try:
+        return _freeze(value)
+    except RecursionError:  # nested deeper than the interpreter's stack: walk it with a list
+        return _freeze_deep(value)
+
+
+def _freeze_deep(value: Any) -> Any:
+    """:func:`freeze` without recursion, for JSON nested too deep for the call stack."""
+    if isinstance(value, FrozenDict | FrozenList) or not isinstance(value, dict | list):
+        return value
+    root = FrozenDict(value) if isinstance(value, dict) else FrozenList(value)
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if isinstance(item, dict | list) and not isinstance(item, FrozenDict | FrozenList):
+                    copy = FrozenDict(item) if isinstance(item, dict) else FrozenList(item)
+                    dict.__setitem__(node, key, copy)
+                    stack.append(copy)
+        else:
+            for index, item in enumerate(node):
+                if isinstance(item, dict | list) and not isinstance(item, FrozenDict | FrozenList):
+                    copy = FrozenDict(item) if isinstance(item, dict) else FrozenList(item)
+                    list.__setitem__(node, index, copy)
+                    stack.append(copy)
+    return root
+
+
+def _freeze(value: Any) -> Any:
     kind = type(value)
     if kind is dict:
         frozen = FrozenDict(value)  # one C-level copy; then only nested containers again
         for key, item in value.items():
             item_kind = type(item)
             if item_kind is dict or item_kind is list:
-                dict.__setitem__(frozen, key, freeze(item))
+                dict.__setitem__(frozen, key, _freeze(item))
         return frozen
     if kind is list:
+        if not value:
+            return _EMPTY_LIST  # read-only, so one can be shared (and it is common: "tags": [])
         if _CONTAINERS.isdisjoint(map(type, value)):  # scalars only: one C-level copy
             return FrozenList(value)
-        return FrozenList([freeze(item) for item in value])
+        return FrozenList([_freeze(item) for item in value])
     if kind is FrozenDict or kind is FrozenList:
         return value
     if isinstance(value, dict):  # a dict subclass from elsewhere
-        return freeze(dict(value))
+        return _freeze(dict(value))
     if isinstance(value, list):
-        return freeze(list(value))
+        return _freeze(list(value))
     return value
 
 

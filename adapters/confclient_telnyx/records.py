@@ -17,6 +17,7 @@ from confclient import (
     APIError,
     Conference,
     ConferenceStatus,
+    DecodeError,
     EndReason,
     ErrorDetail,
     ErrorSource,
@@ -39,9 +40,11 @@ __all__ = [
     "TelnyxEndedBy",
     "TelnyxListPage",
     "TelnyxPageMeta",
+    "decode_records",
     "make_converter",
     "parse_conference_response",
     "parse_error",
+    "parse_list_envelope",
     "parse_list_response",
     "to_conference",
 ]
@@ -121,9 +124,22 @@ def _structure(value: object, cls: type[T], path: str, status: int, headers: JSO
 
 
 def to_conference(
-    record: TelnyxConference, raw: JSONObject, *, data_region: str | None = None
+    record: TelnyxConference,
+    raw: JSONObject,
+    *,
+    path: str = "",
+    data_region: str | None = None,
 ) -> Conference:
-    """The neutral :class:`Conference` for a Telnyx record (``raw`` kept as received)."""
+    """The neutral :class:`Conference` for a Telnyx record (``raw`` kept as received).
+
+    An empty ``id`` is a :class:`DecodeError`: such a conference could never be fetched.
+    """
+    if not record.id:
+        raise DecodeError(
+            "telnyx: a conference record has an empty id",
+            provider=PROVIDER,
+            field=f"{path}.id" if path else "id",
+        )
     end_reason = None
     if record.end_reason is not None:
         end_reason = END_REASON_MAP.get(record.end_reason, EndReason.UNKNOWN)
@@ -166,7 +182,7 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
         return None
     get = record.get
     id_, name = get("id"), get("name")
-    if type(id_) is not str or type(name) is not str:
+    if type(id_) is not str or not id_ or type(name) is not str:
         return None
     region, status, end_reason = get("region"), get("status"), get("end_reason")
     connection_id, ended_by = get("connection_id"), get("ended_by")
@@ -225,7 +241,7 @@ def _decode(
     if conf is None:
         native = _structure(record, TelnyxConference, path, status, headers)
         assert isinstance(record, Mapping)  # the converter accepts objects only
-        conf = to_conference(native, record, data_region=data_region)
+        conf = to_conference(native, record, path=path, data_region=data_region)
     return conf
 
 
@@ -299,6 +315,44 @@ def parse_conference_response(
     return _decode(body.get("data"), "data", status, headers, data_region)
 
 
+def parse_list_envelope(
+    status: int, headers: JSONObject, data: object, text: str = ""
+) -> tuple[list[Any], TelnyxPageMeta]:
+    """A list response's records, still undecoded, and its paging meta.
+
+    The pager reads the meta first so the next page is on its way while this page's
+    records are decoded (:func:`decode_records`).
+    """
+    body = _check_ok(status, headers, data, text)
+    records = json_array(body, "data", provider=PROVIDER, status=status, headers=headers)
+    raw_meta = body.get("meta")
+    meta = (
+        TelnyxPageMeta()
+        if raw_meta is None
+        else _structure(raw_meta, TelnyxPageMeta, "meta", status, headers)
+    )
+    return records, meta
+
+
+def decode_records(
+    records: list[Any],
+    *,
+    status: int = 200,
+    headers: JSONObject | None = None,
+    data_region: str | None = None,
+) -> tuple[Conference, ...]:
+    """A page's records (``data[]``) to conferences; a record that is not as documented
+    raises :class:`DecodeError` naming it (``data[3].created_at``).
+    """
+    items = []
+    for index, record in enumerate(records):
+        conf = _decode_fast(record, data_region)
+        if conf is None:
+            conf = _decode(record, f"data[{index}]", status, headers or {}, data_region)
+        items.append(conf)
+    return tuple(items)
+
+
 def parse_list_response(
     status: int,
     headers: JSONObject,
@@ -308,18 +362,6 @@ def parse_list_response(
     data_region: str | None = None,
 ) -> TelnyxListPage:
     """A list response (``{"data": [...], "meta": {...}}``) to conferences and meta."""
-    body = _check_ok(status, headers, data, text)
-    records = json_array(body, "data", provider=PROVIDER, status=status, headers=headers)
-    items = []
-    for index, record in enumerate(records):
-        conf = _decode_fast(record, data_region)
-        if conf is None:
-            conf = _decode(record, f"data[{index}]", status, headers, data_region)
-        items.append(conf)
-    raw_meta = body.get("meta")
-    meta = (
-        TelnyxPageMeta()
-        if raw_meta is None
-        else _structure(raw_meta, TelnyxPageMeta, "meta", status, headers)
-    )
-    return TelnyxListPage(items=tuple(items), meta=meta)
+    records, meta = parse_list_envelope(status, headers, data, text)
+    items = decode_records(records, status=status, headers=headers, data_region=data_region)
+    return TelnyxListPage(items=items, meta=meta)

@@ -35,9 +35,11 @@ __all__ = [
     "TwilioConference",
     "TwilioListPage",
     "TwilioPageMeta",
+    "decode_records",
     "make_converter",
     "parse_conference_response",
     "parse_error",
+    "parse_list_envelope",
     "parse_list_response",
     "to_conference",
 ]
@@ -329,6 +331,44 @@ def parse_conference_response(
     return _decode(body, "$", status, headers, data_region)
 
 
+def parse_list_envelope(
+    status: int, headers: JSONObject, data: object, text: str = ""
+) -> tuple[list[Any], TwilioPageMeta]:
+    """A list response's records, still undecoded, and its paging meta.
+
+    The pager reads the meta first so the next page is on its way while this page's
+    records are decoded (:func:`decode_records`).
+    """
+    body = _check_ok(status, headers, data, text)
+    records = json_array(body, "conferences", provider=PROVIDER, status=status, headers=headers)
+    raw_meta = body.get("meta")
+    meta = (
+        TwilioPageMeta()
+        if raw_meta is None
+        else _structure(raw_meta, TwilioPageMeta, "meta", status, headers)
+    )
+    return records, meta
+
+
+def decode_records(
+    records: list[Any],
+    *,
+    status: int = 200,
+    headers: JSONObject | None = None,
+    data_region: str | None = None,
+) -> tuple[Conference, ...]:
+    """A page's records (``conferences[]``) to conferences; a record that is not as documented
+    raises :class:`DecodeError` naming it (``conferences[3].create_time``).
+    """
+    items = []
+    for index, record in enumerate(records):
+        conf = _decode_fast(record, data_region)
+        if conf is None:
+            conf = _decode(record, f"conferences[{index}]", status, headers or {}, data_region)
+        items.append(conf)
+    return tuple(items)
+
+
 def parse_list_response(
     status: int,
     headers: JSONObject,
@@ -338,18 +378,6 @@ def parse_list_response(
     data_region: str | None = None,
 ) -> TwilioListPage:
     """``GET /v1/Conferences``: ``{"conferences": [...], "meta": {...}}``."""
-    body = _check_ok(status, headers, data, text)
-    records = json_array(body, "conferences", provider=PROVIDER, status=status, headers=headers)
-    items = []
-    for index, record in enumerate(records):
-        conf = _decode_fast(record, data_region)
-        if conf is None:
-            conf = _decode(record, f"conferences[{index}]", status, headers, data_region)
-        items.append(conf)
-    raw_meta = body.get("meta")
-    meta = (
-        TwilioPageMeta()
-        if raw_meta is None
-        else _structure(raw_meta, TwilioPageMeta, "meta", status, headers)
-    )
-    return TwilioListPage(items=tuple(items), meta=meta)
+    records, meta = parse_list_envelope(status, headers, data, text)
+    items = decode_records(records, status=status, headers=headers, data_region=data_region)
+    return TwilioListPage(items=items, meta=meta)

@@ -14,6 +14,7 @@ from confclient import (
     Capability,
     Conference,
     ConfigurationError,
+    DecodeError,
     InvalidRequestError,
     ListQuery,
     Pager,
@@ -154,7 +155,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         cursor, skip = decode_resume_token(query.resume_token, PROVIDER)
         try:
             saved = self._cursor_url(cursor)
-        except UnsafeRedirectError:
+        except (UnsafeRedirectError, DecodeError):
             # A token naming another origin or resource was not made by us: forged or damaged.
             raise InvalidRequestError(
                 "resume_token is damaged: it does not name a page of this service's listing"
@@ -175,7 +176,15 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         """The page URL a cursor names: on our origin, on the list resource, or refused."""
         if not isinstance(cursor, str):
             raise InvalidRequestError("resume_token is damaged: not a twilio listing position")
-        url = self._transport.pin(URL(cursor, encoded=True))
+        try:
+            parsed = URL(cursor, encoded=True)
+        except ValueError:  # e.g. "http://[::1/v1/Conferences": not a URL at all
+            raise DecodeError(
+                f"twilio: the next page URL is not a valid URL: {cursor[:100]!r}",
+                provider=PROVIDER,
+                field="meta.next_page_url",
+            ) from None
+        url = self._transport.pin(parsed)
         if url.raw_path != self._list_path:
             raise UnsafeRedirectError(
                 f"twilio: refusing a next page on another resource ({url.path}); "
