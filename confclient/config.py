@@ -8,6 +8,10 @@ Providers are found lazily, in this order:
    without touching the core.
 
 A name defined twice with different targets is an error, never a silent overwrite.
+
+A configuration is resolved (:func:`resolve_config`) from, strongest first: arguments, the
+environment, configuration files (TOML profiles, see :mod:`confclient._profiles`).
+:func:`connect` with ``profile=`` and :func:`connect_from_env` share that one loader.
 """
 
 from __future__ import annotations
@@ -20,16 +24,34 @@ from importlib.metadata import entry_points
 from types import MappingProxyType
 from typing import Any
 
+import attrs
+
+from ._profiles import (
+    ENV_SUFFIX,
+    LOCAL_FILE,
+    NOT_IN_FILES,
+    PROFILE_ENV,
+    Config,
+    Profile,
+    is_secret_option,
+    load_config,
+)
 from .errors import ConfigurationError
 from .service import ConferenceService
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "Config",
+    "Profile",
+    "ResolvedConfig",
     "available_providers",
     "connect",
     "connect_from_env",
+    "load_config",
     "load_provider",
     "register_provider",
+    "resolve_config",
+    "unregister_provider",
 ]
 
 ENTRY_POINT_GROUP = "confclient.providers"
@@ -201,46 +223,283 @@ def _make(name: str, options: Mapping[str, Any]) -> ConferenceService:
     return factory(**options)
 
 
-def connect(provider: str | Mapping[str, Any], /, **options: Any) -> ConferenceService:
-    """A service for ``provider``, configured by ``options``.
+# -- resolving a configuration: arguments > environment > configuration file -----------------
+
+# How strongly a choice was made: a stronger one overrides a weaker one that disagrees.
+_ARGUMENT, _ENVIRONMENT, _FILE = 2, 1, 0
+
+
+@attrs.frozen
+class _Choice:
+    value: str
+    level: int
+    how: str
+
+
+@attrs.frozen
+class ResolvedConfig:
+    """A provider and its options, with where each came from; :meth:`connect` makes the service.
+
+    ``sources`` maps each option to ``"argument"``, ``"$VARIABLE"`` or ``"path:line"``.
+    ``region`` is the chosen profile's default region (the CLI's default ``--region``).
+    ``options`` may hold credentials: it is left out of ``repr``.
+    """
+
+    provider: str
+    provider_source: str
+    options: Mapping[str, Any] = attrs.field(repr=False)
+    sources: Mapping[str, str]
+    profile: Profile | None = None
+    region: str | None = None
+
+    def secrets(self) -> tuple[str, ...]:
+        """The credential values among the options (to keep them out of any output)."""
+        return tuple(
+            value
+            for option, value in self.options.items()
+            if is_secret_option(option) and isinstance(value, str) and value
+        )
+
+    def describe(self) -> str:
+        """One line: provider, profile and the source of every option — never a value."""
+        parts = [f"provider {self.provider} ({self.provider_source})"]
+        if self.profile is not None:
+            parts.append(f"profile {self.profile.name} ({self.profile.where})")
+        parts.extend(f"{option} from {source}" for option, source in sorted(self.sources.items()))
+        return "; ".join(parts)
+
+    def connect(self) -> ConferenceService:
+        """The configured service."""
+        try:
+            return _make(self.provider, self.options)
+        except ConfigurationError as exc:
+            if self.profile is None:
+                raise
+            raise ConfigurationError(
+                f"{exc} [profile {self.profile.name!r}, {self.profile.where}]"
+            ) from exc
+
+
+def _accepted_options(factory: ProviderFactory) -> frozenset[str] | None:
+    """Keyword options ``factory`` takes; ``None`` when it takes any (``**kwargs``)."""
+    try:
+        parameters = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return None
+    return frozenset(
+        p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+    )
+
+
+def _check_profile_keys(profile: Profile, factory: ProviderFactory) -> None:
+    accepted = _accepted_options(factory)
+    if accepted is None:
+        return
+    for option in (*profile.options, *profile.env_options):
+        if option not in accepted:
+            key = option if option in profile.options else option + ENV_SUFFIX
+            usable = sorted(accepted - NOT_IN_FILES)
+            raise ConfigurationError(
+                f"{profile.key_where(option)}: unknown key {key!r} in profile "
+                f"{profile.name!r}; provider {profile.provider!r} takes {', '.join(usable)}; "
+                'a profile also takes provider, region, and OPTION_env = "VARIABLE" to read '
+                "an option from the environment"
+            )
+
+
+def _env_source(
+    from_env: Callable[..., Mapping[str, Any]], option: str, environ: Mapping[str, str]
+) -> str:
+    """Which variable gave ``option`` (for messages; the value itself is never shown)."""
+    for variable, value in environ.items():
+        if variable.isupper() and value:
+            try:
+                if option in from_env({variable: value}):
+                    return f"${variable}"
+            except Exception:  # a provider's reader is not ours to trust with odd input
+                continue
+    return "the environment"
+
+
+def resolve_config(
+    provider: str | None = None,
+    *,
+    profile: str | None = None,
+    config_file: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> ResolvedConfig:
+    """Decide the provider and its options from arguments, the environment and config files.
+
+    Precedence, strongest first: arguments (``provider``, ``profile``, ``options``); the
+    environment (``CONFCLIENT_PROVIDER`` / ``CONFCLIENT_PROFILE``, the variables a profile
+    names with ``OPTION_env``, then the provider's own variables such as ``TELNYX_API_KEY``);
+    the configuration file (``default_profile``, a profile's literal values).
+
+    The files' ``default_profile`` is used only when no provider or profile is chosen by
+    an argument or the environment. A provider and a profile chosen at the same level must
+    agree; at different levels the stronger choice wins (``provider="twilio"`` ignores
+    ``CONFCLIENT_PROFILE=eu``). A variable a profile names must be set: a profile never falls
+    back to the provider's usual variable, which may hold another account's key.
+    """
+    environ: Mapping[str, str] = os.environ if env is None else env
+    given = dict(options or {})
+    provider_choice: _Choice | None = None
+    if provider:
+        provider_choice = _Choice(provider, _ARGUMENT, "argument")
+    elif environ.get("CONFCLIENT_PROVIDER"):
+        provider_choice = _Choice(
+            environ["CONFCLIENT_PROVIDER"], _ENVIRONMENT, "$CONFCLIENT_PROVIDER"
+        )
+    profile_choice: _Choice | None = None
+    if profile:
+        profile_choice = _Choice(profile, _ARGUMENT, "argument")
+    elif environ.get(PROFILE_ENV):
+        profile_choice = _Choice(environ[PROFILE_ENV], _ENVIRONMENT, f"${PROFILE_ENV}")
+
+    config = load_config(config_file, env)
+    # default_profile applies only when nothing stronger names a provider or a profile.
+    if profile_choice is None and provider_choice is None and config.default_profile is not None:
+        name, where = config.default_profile
+        profile_choice = _Choice(name, _FILE, f"default_profile at {where}")
+
+    chosen: Profile | None = None
+    if profile_choice is not None:
+        try:
+            chosen = config.profile(profile_choice.value)
+        except ConfigurationError as exc:
+            if profile_choice.level == _FILE:
+                raise ConfigurationError(f"{exc} (asked for by {profile_choice.how})") from None
+            raise
+        if provider_choice is not None and provider_choice.value != chosen.provider:
+            if provider_choice.level == profile_choice.level:
+                raise ConfigurationError(
+                    f"profile {chosen.name!r} ({chosen.where}) is for {chosen.provider}, but "
+                    f"provider {provider_choice.value!r} was asked for too "
+                    f"({provider_choice.how}); give one of them"
+                )
+            if provider_choice.level > profile_choice.level:
+                chosen = None
+            else:
+                provider_choice = None
+    if provider_choice is not None:
+        name, provider_source = provider_choice.value, provider_choice.how
+    elif chosen is not None:
+        name = chosen.provider
+        how = profile_choice.how if profile_choice is not None else "?"
+        provider_source = f"profile {chosen.name}, chosen by {how}"
+    else:
+        known = ", ".join(sorted(_all_targets()))
+        raise ConfigurationError(
+            f"no provider: set CONFCLIENT_PROVIDER (one of {known}) or CONFCLIENT_PROFILE, "
+            f"pass provider= or profile=, or set default_profile in ./{LOCAL_FILE} or "
+            "$XDG_CONFIG_HOME/confclient/config.toml"
+        )
+
+    factory = load_provider(name)
+    merged: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    if chosen is not None:
+        _check_profile_keys(chosen, factory)
+        for option, value in chosen.options.items():
+            merged[option] = value
+            sources[option] = chosen.key_where(option)
+        if chosen.region is not None:
+            accepted = _accepted_options(factory)
+            if accepted is None or "region" in accepted:
+                merged["region"] = chosen.region
+                sources["region"] = chosen.key_where("region")
+    from_env = getattr(factory, "options_from_env", None)
+    if callable(from_env):
+        for option, value in dict(from_env(environ)).items():
+            if chosen is not None and option in chosen.env_options:
+                continue  # the profile names its own variable for this option
+            merged[option] = value
+            sources[option] = _env_source(from_env, option, environ)
+    if chosen is not None:
+        for option, variable in chosen.env_options.items():
+            if option in given:
+                continue
+            value = environ.get(variable)
+            if not value:
+                raise ConfigurationError(
+                    f"{chosen.key_where(option)}: profile {chosen.name!r} reads {option} from "
+                    f"${variable}, which is not set"
+                )
+            merged[option] = value
+            sources[option] = f"${variable}"
+    for option, value in given.items():
+        merged[option] = value
+        sources[option] = "argument"
+    return ResolvedConfig(
+        provider=name,
+        provider_source=provider_source,
+        options=MappingProxyType(merged),
+        sources=MappingProxyType(sources),
+        profile=chosen,
+        region=None if chosen is None else chosen.region,
+    )
+
+
+def connect(
+    provider: str | Mapping[str, Any] | None = None,
+    /,
+    *,
+    profile: str | None = None,
+    config_file: str | os.PathLike[str] | None = None,
+    **options: Any,
+) -> ConferenceService:
+    """A service for ``provider``, configured by ``options`` — or by a configuration profile.
 
     ``provider`` is a name (``"telnyx"``) or a mapping holding ``"provider"`` and options
-    (explicit keyword options win over the mapping's).
+    (explicit keyword options win over the mapping's). With ``profile=`` (or ``config_file=``)
+    the configuration is resolved like :func:`connect_from_env`: arguments, then the
+    environment, then the file.
 
     >>> svc = confclient.connect("telnyx", api_key=KEY)                 # doctest: +SKIP
     >>> svc = confclient.connect({"provider": "twilio", "account_sid": "AC…",
     ...                           "auth_token": "…"})                    # doctest: +SKIP
+    >>> svc = confclient.connect(profile="eu")                          # doctest: +SKIP
     """
+    name: str | None
     if isinstance(provider, Mapping):
         merged = dict(provider)
         name = merged.pop("provider", None)
-        if name is None:
+        if name is None and profile is None:
             raise ConfigurationError("the configuration mapping has no 'provider' key")
         merged.update(options)
         options = merged
     else:
         name = provider
-    return _make(name, options)
+    if profile is None and config_file is None:
+        if name is None:
+            raise ConfigurationError(
+                "connect() needs a provider name, a configuration mapping, or profile="
+            )
+        return _make(name, options)
+    return resolve_config(name, profile=profile, config_file=config_file, options=options).connect()
 
 
 def connect_from_env(
-    provider: str | None = None, *, env: Mapping[str, str] | None = None, **options: Any
+    provider: str | None = None,
+    *,
+    profile: str | None = None,
+    config_file: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    **options: Any,
 ) -> ConferenceService:
-    """A service configured from environment variables.
+    """A service configured from the environment (and configuration files).
 
-    ``CONFCLIENT_PROVIDER`` names the provider (unless ``provider`` is given); the adapter
-    reads its own variables (``TELNYX_API_KEY``, ``TELNYX_BASE_URL``, ``TWILIO_ACCOUNT_SID``,
-    ...). Explicit keyword ``options`` win over the environment.
+    The provider is ``provider``, else ``CONFCLIENT_PROVIDER``, else the profile's:
+    ``profile``, else ``CONFCLIENT_PROFILE``, else the files' ``default_profile``. The
+    adapter reads its own variables (``TELNYX_API_KEY``, ``TELNYX_BASE_URL``,
+    ``TWILIO_ACCOUNT_SID``, ...). Explicit keyword ``options`` win over the environment,
+    which wins over the file (see :func:`resolve_config`). An explicit ``env`` is the whole
+    environment: ``os.environ`` is not read, and the user's file is found from ``env``'s
+    ``XDG_CONFIG_HOME`` / ``HOME`` only.
     """
-    environ = os.environ if env is None else env
-    name = provider or environ.get("CONFCLIENT_PROVIDER")
-    if not name:
-        known = ", ".join(sorted(_all_targets()))
-        raise ConfigurationError(
-            f"no provider: set CONFCLIENT_PROVIDER (one of {known}) or pass provider="
-        )
-    factory = load_provider(name)
-    from_env = getattr(factory, "options_from_env", None)
-    merged: dict[str, Any] = dict(from_env(environ)) if callable(from_env) else {}
-    merged.update(options)
-    return _make(name, merged)
+    return resolve_config(
+        provider, profile=profile, config_file=config_file, env=env, options=options
+    ).connect()

@@ -1,0 +1,193 @@
+"""Exit codes (0 ok, 1 provider/transport, 2 usage, 3 authentication, 4 not found), one-line
+errors carrying the provider's code, and --debug logging without secrets."""
+
+from __future__ import annotations
+
+import base64
+import re
+import socket
+from collections.abc import Callable
+
+import pytest
+
+from confclient import (
+    AuthenticationError,
+    ConfigurationError,
+    FanOutError,
+    NotFoundError,
+    ServerError,
+    TransportError,
+    UnsupportedFilterError,
+)
+from confclient._cli_app import describe_error, exit_code
+from confclient.testing import ThreadedSandbox
+from tests.cli.conftest import Result, Run
+
+UseEnv = Callable[[dict[str, str]], None]
+
+
+def one_error_line(result: Result) -> str:
+    assert len(result.err_lines) == 1, result.err
+    line = result.err_lines[0]
+    assert line.startswith("confclient: error: ")
+    assert "Traceback" not in result.err
+    return line
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.confclient_sandbox(size=2)
+def test_authentication_refused_exits_3(
+    run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox
+) -> None:
+    use_env({**confclient_sandbox.env("telnyx"), "TELNYX_API_KEY": "KEYwrong"})
+    result = run("list", "-r", "US")
+    assert result.code == 3
+    line = one_error_line(result)
+    assert "telnyx HTTP 401 code 10009" in line
+    assert line.startswith("confclient: error: [request ")
+
+    use_env({**confclient_sandbox.env("twilio"), "TWILIO_AUTH_TOKEN": "0" * 32})
+    result = run("get", confclient_sandbox.twilio_records("us1")[0]["conference_sid"])
+    assert result.code == 3
+    assert "twilio HTTP 401 code 20003" in one_error_line(result)
+
+
+@pytest.mark.confclient_sandbox(size=2)
+def test_every_region_refused_is_still_exit_3_on_one_line(
+    run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox
+) -> None:
+    use_env({**confclient_sandbox.env("telnyx"), "TELNYX_API_KEY": "KEYwrong"})
+    result = run("list", "--region", "all")
+    assert result.code == 3
+    line = one_error_line(result)
+    # The first failure cancels the other listings: how many failed first varies.
+    assert re.search(r"error: [1-4] of 4 listings failed: telnyx:", line)
+    assert "code 10009" in line
+
+
+@pytest.mark.confclient_sandbox(size=2)
+def test_not_found_exits_4(run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox) -> None:
+    use_env(confclient_sandbox.env("telnyx"))
+    result = run("get", "3fa85f64-5717-4562-b3fc-2c963f66afa6", "-r", "US")
+    assert result.code == 4
+    assert "telnyx HTTP 404 code 90058" in one_error_line(result)
+    use_env(confclient_sandbox.env("twilio"))
+    result = run("get", "CF" + "0" * 32)
+    assert result.code == 4
+    assert "twilio HTTP 404 code 20404" in one_error_line(result)
+
+
+@pytest.mark.confclient_sandbox(size=2)
+def test_provider_failure_exits_1(
+    run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox
+) -> None:
+    use_env(confclient_sandbox.env("telnyx"))
+    confclient_sandbox.queue_faults("500", "500")
+    result = run("list", "-r", "US", "-o", "retry={max_attempts = 2, backoff_base = 0}")
+    assert result.code == 1
+    assert "telnyx HTTP 500" in one_error_line(result)
+    assert confclient_sandbox.stats.faults["500"] == 2
+
+
+def test_unreachable_host_exits_1(run: Run) -> None:
+    result = run(
+        "list",
+        "--provider",
+        "telnyx",
+        "-o",
+        "api_key=KEYx",
+        "--base-url",
+        f"http://127.0.0.1:{free_port()}/v2",
+        "-o",
+        "retry=false",
+    )
+    assert result.code == 1
+    assert "Cannot connect" in one_error_line(result) or "connect" in result.err.lower()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["list"], "no provider: set CONFCLIENT_PROVIDER (one of"),
+        (["list", "--provider", "mars"], "unknown provider 'mars'; available providers:"),
+        (["list", "--provider", "telnyx"], "telnyx needs an API key"),
+        (["list", "--provider", "telnyx", "-o", "api_key=K", "-r", "Mars"], "region must be"),
+        (["list", "--provider", "telnyx", "-o", "bogus=1", "-o", "api_key=K"], "bogus"),
+        (["list", "--provider", "telnyx", "-o", "retry={max_attempts=0}"], "-o retry:"),
+        (["list", "--profile", "eu"], "profile 'eu' asked for, but no configuration file"),
+    ],
+)
+def test_configuration_and_bad_requests_exit_2(argv: list[str], message: str, run: Run) -> None:
+    result = run(*argv)
+    assert result.code == 2
+    assert message in one_error_line(result)
+
+
+def test_exit_code_mapping() -> None:
+    auth = AuthenticationError(status=401, provider="p")
+    missing = NotFoundError(status=404, provider="p")
+    assert exit_code(auth) == 3
+    assert exit_code(missing) == 4
+    assert exit_code(ServerError(status=500, provider="p")) == 1
+    assert exit_code(TransportError("down")) == 1
+    assert exit_code(ConfigurationError("x")) == 2
+    assert exit_code(UnsupportedFilterError("x")) == 2
+    assert (
+        exit_code(FanOutError("2 failed", [auth, AuthenticationError(status=403, provider="p")]))
+        == 3
+    )
+    assert exit_code(FanOutError("2 failed", [auth, missing])) == 1
+
+
+def test_error_lines_never_span_lines() -> None:
+    error = TransportError("first line\nsecond   line")
+    assert describe_error(error) == "first line second line"
+    auth = AuthenticationError(status=401, provider="p")
+    auth.confclient_source = "p:EU"  # type: ignore[attr-defined]
+    group = FanOutError("1 of 2 listings failed: p:EU", [auth])
+    assert describe_error(group) == "1 of 2 listings failed: p:EU; p:EU: p HTTP 401"
+
+
+# -- --debug --------------------------------------------------------------------------------
+
+
+@pytest.mark.confclient_sandbox(size=3)
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_logs_requests_and_no_secret(
+    where: str, run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox
+) -> None:
+    use_env(confclient_sandbox.env("twilio"))
+    argv = ["list", "-r", "us1", "-f", "ndjson"]
+    result = run("--debug", *argv) if where == "before" else run(*argv, "--debug")
+    assert result.code == 0, result.err
+    assert len(result.out.splitlines()) == 3
+    assert "confclient GET http://127.0.0.1:" in result.err
+    assert "/v1/Conferences?MixerRegion=us1" in result.err
+    assert "-> 200 (attempt 1" in result.err
+    assert "auth_token from $TWILIO_AUTH_TOKEN" in result.err
+    basic = base64.b64encode(
+        f"{confclient_sandbox.twilio_account_sid}:{confclient_sandbox.twilio_auth_token}".encode()
+    ).decode()
+    for secret in (confclient_sandbox.twilio_auth_token, basic):
+        assert secret not in result.err
+        assert secret not in result.out
+
+
+@pytest.mark.confclient_sandbox(size=1)
+def test_debug_redacts_a_secret_that_reaches_a_log_message(
+    run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox
+) -> None:
+    """Defence in depth: even a URL carrying the key (a misconfiguration) is logged
+    without it."""
+    key = confclient_sandbox.telnyx_api_key
+    use_env(confclient_sandbox.env("telnyx"))
+    result = run("--debug", "list", "-r", "US", "--name", key, "-f", "ndjson")
+    assert result.code == 0, result.err
+    assert "confclient GET" in result.err
+    assert key not in result.err
+    assert "filter%5Bname%5D=***" in result.err
