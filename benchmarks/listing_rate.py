@@ -2,7 +2,7 @@
 
     python benchmarks/listing_rate.py [--size 10000] [--runs 5] [--latency-ms 0]
 
-The sandbox runs in its own process (``confclient sandbox``) so the client's event loop
+The sandbox runs in its own process (``python -m confclient.sandbox``) so the client's loop
 does only client work. Each case lists one region of ``--size`` records at the provider's
 largest page size and reports the median of ``--runs`` runs. The first run of each case
 also warms the sandbox (it generates a region's data on first use) and is not counted.
@@ -38,9 +38,10 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")
     cases = [("telnyx", "US", 250), ("twilio", "us1", 1000)]
+    using_orjson = getattr(confclient._json, "using_orjson", "?")
     print(
         f"listing {args.size} records, median of {args.runs} runs, "
-        f"latency {args.latency_ms} ms/request, orjson={confclient._json.using_orjson}"
+        f"latency {args.latency_ms} ms/request, orjson={using_orjson}"
     )
     print(f"{'provider':<8}  {'page size':>9}  {'median s':>9}  {'records/s':>10}")
     with sandbox_process(args.size, args.latency_ms) as root:
