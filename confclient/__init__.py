@@ -6,40 +6,104 @@
 ...         print(conf.id, conf.name, conf.status)
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .config import (
-    available_providers,
-    connect,
-    connect_from_env,
-    load_provider,
-    register_provider,
-    unregister_provider,
-)
-from .errors import (
-    APIError,
-    AuthenticationError,
-    ConfClientError,
-    ConfigurationError,
-    DecodeError,
-    ErrorDetail,
-    ErrorSource,
-    FanOutError,
-    InvalidRequestError,
-    NotFoundError,
-    RateLimitError,
-    ServerError,
-    TransportError,
-    TransportTimeoutError,
-    UnsafeRedirectError,
-    UnsupportedFilterError,
-    UnsupportedOperationError,
-    ValidationError,
-)
-from .fanout import FanOut, fan_out, merge
-from .model import Conference, ConferenceStatus, EndReason, Page
-from .paging import Pager
-from .service import BaseConferenceService, Capability, ConferenceService, ListQuery
-from .transport import ResponseTooLargeError, RetryPolicy, Timeout
+
+# The public names are loaded on first use (PEP 562): `import confclient` stays cheap, which
+# matters because the pytest plugin (confclient.testing) is imported by every pytest run in
+# an environment that has confclient installed, used or not.
+if TYPE_CHECKING:
+    from .config import (
+        available_providers,
+        connect,
+        connect_from_env,
+        load_provider,
+        register_provider,
+        unregister_provider,
+    )
+    from .errors import (
+        APIError,
+        AuthenticationError,
+        ConfClientError,
+        ConfigurationError,
+        DecodeError,
+        ErrorDetail,
+        ErrorSource,
+        FanOutError,
+        InvalidRequestError,
+        NotFoundError,
+        RateLimitError,
+        ServerError,
+        TransportError,
+        TransportTimeoutError,
+        UnsafeRedirectError,
+        UnsupportedFilterError,
+        UnsupportedOperationError,
+        ValidationError,
+    )
+    from .fanout import FanOut, fan_out, merge
+    from .model import Conference, ConferenceStatus, EndReason, Page
+    from .paging import Pager
+    from .service import BaseConferenceService, Capability, ConferenceService, ListQuery
+    from .transport import ResponseTooLargeError, RetryPolicy, Timeout
+
+_LAZY: dict[str, str] = {
+    "APIError": "errors",
+    "AuthenticationError": "errors",
+    "BaseConferenceService": "service",
+    "Capability": "service",
+    "ConfClientError": "errors",
+    "Conference": "model",
+    "ConferenceService": "service",
+    "ConferenceStatus": "model",
+    "ConfigurationError": "errors",
+    "DecodeError": "errors",
+    "EndReason": "model",
+    "ErrorDetail": "errors",
+    "ErrorSource": "errors",
+    "FanOut": "fanout",
+    "FanOutError": "errors",
+    "InvalidRequestError": "errors",
+    "ListQuery": "service",
+    "NotFoundError": "errors",
+    "Page": "model",
+    "Pager": "paging",
+    "RateLimitError": "errors",
+    "ResponseTooLargeError": "transport",
+    "RetryPolicy": "transport",
+    "ServerError": "errors",
+    "Timeout": "transport",
+    "TransportError": "errors",
+    "TransportTimeoutError": "errors",
+    "UnsafeRedirectError": "errors",
+    "UnsupportedFilterError": "errors",
+    "UnsupportedOperationError": "errors",
+    "ValidationError": "errors",
+    "available_providers": "config",
+    "connect": "config",
+    "connect_from_env": "config",
+    "fan_out": "fanout",
+    "load_provider": "config",
+    "merge": "fanout",
+    "register_provider": "config",
+    "unregister_provider": "config",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "APIError",

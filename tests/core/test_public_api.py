@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.resources
+import subprocess
+import sys
 
 import confclient
 
@@ -88,3 +90,23 @@ def test_version_is_a_non_empty_string() -> None:
 
 def test_package_ships_py_typed() -> None:
     assert importlib.resources.files("confclient").joinpath("py.typed").is_file()
+
+
+def test_import_confclient_loads_no_submodule_until_used() -> None:
+    """``import confclient`` is cheap (the pytest plugin imports it in every test run); the
+    public names load on first use."""
+    code = (
+        "import sys, confclient\n"
+        "assert 'aiohttp' not in sys.modules and 'confclient.transport' not in sys.modules\n"
+        "confclient.Conference\n"
+        "assert 'confclient.model' in sys.modules\n"
+        "assert 'confclient.transport' not in sys.modules\n"
+        "assert 'Conference' in dir(confclient)\n"
+        "try:\n"
+        "    confclient.nope\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('no AttributeError')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
