@@ -133,6 +133,13 @@ class Pager:
         prefetch: bool = True,
         page_concurrency: int = 1,
     ) -> None:
+        try:
+            _json.dumps(cursor)  # every page's position is saved as JSON (resume tokens)
+        except (TypeError, ValueError) as exc:
+            raise InvalidRequestError(
+                f"{source.provider}: the listing's arguments cannot be encoded ({exc}); "
+                "strings must be valid Unicode text"
+            ) from None
         self._source = source
         self._provider = source.provider
         self._cursor: Cursor | None = cursor
@@ -263,20 +270,21 @@ class Pager:
             while self._cursor is not None:
                 if self._limit is not None and self._yielded >= self._limit:
                     return
-                page = self._drop_repeats(await self._take(self._cursor))
+                page = await self._take(self._cursor)
+                key = None if page.next_cursor is None else _json.dumps(page.next_cursor)
+                if key in seen:
+                    raise DecodeError(
+                        f"{self._provider}: the provider sent a next page it already sent "
+                        f"({page.next_cursor!r:.200}); stopping instead of looping",
+                        provider=self._provider,
+                        field="next page",
+                    )
+                page = self._drop_repeats(page)
                 self._pages_fetched += 1
                 self._current_number = page.number
                 self._total_results = page.total_results
                 skip = min(self._skip, len(page.items))
-                if page.next_cursor is not None:
-                    key = _json.dumps(page.next_cursor)
-                    if key in seen:
-                        raise DecodeError(
-                            f"{self._provider}: the provider sent a next page it already sent "
-                            f"({page.next_cursor!r:.200}); stopping instead of looping",
-                            provider=self._provider,
-                            field="next page",
-                        )
+                if key is not None:
                     seen.add(key)
                     self._request_ahead(page, skip)
                 yield skip, page
@@ -299,6 +307,17 @@ class Pager:
         if previous.isdisjoint(ids):
             return page
         kept = [item for item in page.items if item.id not in previous]
+        if not kept:
+            # A whole page again: not records shifting by a few places but a provider (or a
+            # cache in between) ignoring the page asked for. Dropping it as duplicates would
+            # end the listing early, the remaining pages silently lost, or never end it.
+            raise DecodeError(
+                f"{self._provider}: page {page.number if page.number is not None else ''} "
+                "holds only records of the previous page; the provider is not paging "
+                "(is a cache ignoring the query?): stopping rather than losing records",
+                provider=self._provider,
+                field="page",
+            )
         self._dropped += len(page.items) - len(kept)
         return attrs.evolve(page, items=kept)
 

@@ -56,13 +56,26 @@ def aware_utc(value: object, argument: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def _text(value: str, argument: str) -> str:
+    """``value`` unless it holds a lone surrogate (``"\\ud800"``), which no request can
+    carry (a request is UTF-8)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidRequestError(
+            f"{argument} must be valid Unicode text; it holds a lone surrogate at position "
+            f"{exc.start}"
+        ) from None
+    return value
+
+
 def check_id(value: object, argument: str = "id") -> str:
     """A non-empty string id, or :class:`InvalidRequestError`."""
     if not isinstance(value, str):
         raise InvalidRequestError(f"{argument} must be a non-empty string, got {value!r}")
     if not value.strip():
         raise InvalidRequestError(f"{argument} must be a non-empty string, got {value!r}")
-    return value
+    return _text(value, argument)
 
 
 def _positive_int(value: object, argument: str) -> int:
@@ -126,6 +139,8 @@ class ListQuery:
             raise InvalidRequestError(f"region must be a non-empty string, got {region!r}")
         if name is not None and (not isinstance(name, str) or not name):
             raise InvalidRequestError(f"name must be a non-empty string, got {name!r}")
+        if name is not None:
+            _text(name, "name")
         after = None if created_after is None else aware_utc(created_after, "created_after")
         before = None if created_before is None else aware_utc(created_before, "created_before")
         if after is not None and before is not None and after >= before:

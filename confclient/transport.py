@@ -58,10 +58,28 @@ DEFAULT_MAX_CONNECTIONS: Final = 32
 DEFAULT_MAX_BODY_BYTES: Final = 8 * 1024 * 1024
 _LOOPBACK_HOSTS: Final = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# What decoding a body that is not JSON raises. RecursionError: the standard library's decoder
+# on a hostile, deeply nested body (orjson refuses those with a JSONDecodeError).
+_NOT_JSON: Final[tuple[type[Exception], ...]] = (*_json.JSONDecodeError, RecursionError)
 
 
 class ResponseTooLargeError(TransportError):
     """The response body was larger than ``max_body_bytes``; it was not read into memory."""
+
+
+class _Redacted(str):
+    """A header value (a credential) that reprs as ``<redacted>``.
+
+    It is still the plain string on the wire and for ``==``; only ``repr`` changes, and
+    that is what ends up in reprs of header mappings, in ``request_info`` of aiohttp's
+    errors, and in tracebacks formatted with their frames' local variables (crash reporters
+    do that), where aiohttp's own frames hold the request headers.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<redacted>"
 
 
 class _NoBody:
@@ -267,7 +285,7 @@ class Transport:
         self.retry = retry if retry is not None else RetryPolicy()
         self.max_connections = max_connections
         self.max_body_bytes = max_body_bytes
-        self._headers = dict(headers)
+        self._headers: dict[str, str] = {name: _Redacted(value) for name, value in headers.items()}
         self._headers.setdefault("Accept", "application/json")
         self._headers.setdefault(
             "User-Agent",
@@ -294,39 +312,64 @@ class Transport:
     def url(self, *segments: str, params: Iterable[tuple[str, str]] | None = None) -> URL:
         """The URL of ``base_url`` + segments, each percent-encoded as exactly one segment."""
         path = self.base_url.path.rstrip("/")
-        for segment in segments:
-            if not segment:
-                raise InvalidRequestError("a path parameter must not be empty")
-            path += "/" + encode_segment(segment)
-        url = self.base_url.with_path(path, encoded=True)
-        if params:
-            url = url.with_query(list(params))
+        try:
+            for segment in segments:
+                if not segment:
+                    raise InvalidRequestError("a path parameter must not be empty")
+                path += "/" + encode_segment(segment)
+            url = self.base_url.with_path(path, encoded=True)
+            if params:
+                url = url.with_query(list(params))
+        except UnicodeEncodeError as exc:
+            # A lone surrogate ("\ud800") has no UTF-8 form, so no URL can carry it.
+            raise InvalidRequestError(
+                f"a request parameter is not valid Unicode text: {exc.reason} at position "
+                f"{exc.start} of {exc.object[max(0, exc.start - 20) : exc.end + 20]!r}"
+            ) from None
         return url
 
     def pin(self, target: str | URL) -> URL:
         """Resolve ``target`` against the base URL; refuse any other scheme, host or port."""
         try:
             url = URL(target)
+            if not url.is_absolute():
+                url = self.base_url.join(url)
+            # yarl parses the authority lazily (always for an already-encoded URL): a bad
+            # port or host raises only when first read, so read them all here.
+            credentials = url.user is not None or url.password is not None
+            elsewhere = not self.same_origin(url)
         except (TypeError, ValueError) as exc:
+            shown = _shown(target)
             raise UnsafeRedirectError(
-                f"{self.provider}: provider sent an invalid URL {str(target)[:200]!r}: {exc}",
-                url=str(target)[:200],
+                f"{self.provider}: provider sent an invalid URL {shown!r}: {exc}", url=shown
             ) from None
-        if not url.is_absolute():
-            url = self.base_url.join(url)
-        if url.user is not None or url.password is not None:
+        if credentials:
             raise UnsafeRedirectError(
                 f"{self.provider}: refusing a URL that carries credentials of its own "
                 f"({url.with_user(None).with_query(None)})",
                 url=str(url.with_user(None).with_query(None)),
             )
-        if not self.same_origin(url):
+        if elsewhere:
             raise UnsafeRedirectError(
                 f"{self.provider}: refusing to follow {url.with_query(None)} — it is not on the "
                 f"configured API origin {self.base_url.origin()}; credentials stay there",
                 url=str(url.with_query(None)),
             )
         return url
+
+    def _check_redirect(self, url: URL, location: str) -> None:
+        """Raise :class:`UnsafeRedirectError` for a ``Location`` off the configured origin,
+        or one that is no URL at all (it came from the network: anything may be in it).
+        """
+        try:
+            target = url.join(URL(location))
+        except (TypeError, ValueError) as exc:
+            raise UnsafeRedirectError(
+                f"{self.provider}: the provider redirected to an invalid URL "
+                f"{location[:200]!r}: {exc}",
+                url=location[:200],
+            ) from None
+        self.pin(target)
 
     def same_origin(self, url: URL) -> bool:
         base = self.base_url
@@ -388,7 +431,10 @@ class Transport:
         session = self._get_session()
         if self._semaphore is None:
             self._semaphore = asyncio.Semaphore(self.max_connections)
-        body = None if json is None else _json.dumps(json)
+        try:
+            body = None if json is None else _json.dumps(json)
+        except (TypeError, ValueError) as exc:  # e.g. a lone surrogate in a string
+            raise InvalidRequestError(f"the request body cannot be sent as JSON: {exc}") from None
         headers = self._headers
         if body is not None:
             headers = {**headers, "Content-Type": "application/json"}
@@ -444,7 +490,7 @@ class Transport:
                 )
                 if deadline is None or loop.time() + wait < deadline:
                     log.debug("retrying %s %s in %.3f s", method, url, wait)
-                    await asyncio.sleep(wait)
+                    await _sleep(wait)
                     continue
             if failure is not None:
                 if attempt > 1:
@@ -454,6 +500,38 @@ class Transport:
             return attrs.evolve(response, attempts=attempt, elapsed=loop.time() - started)
 
     async def _attempt(
+        self,
+        session: aiohttp.ClientSession,
+        method: str,
+        url: URL,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        deadline: float | None,
+        attempt: int,
+        loop: asyncio.AbstractEventLoop,
+    ) -> Response:
+        semaphore = self._semaphore
+        assert semaphore is not None
+        if deadline is None:
+            await semaphore.acquire()
+        else:
+            # The deadline bounds the whole call: waiting for a free slot (max_connections)
+            # counts too, or a busy service would stretch it without limit.
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await semaphore.acquire()
+            except TimeoutError:
+                raise TransportTimeoutError(
+                    f"{self.provider}: {method} {url.with_query(None)} exceeded its deadline of "
+                    f"{self.timeout.deadline} s waiting for one of its "
+                    f"max_connections={self.max_connections} slots"
+                ) from None
+        try:
+            return await self._send(session, method, url, headers, body, deadline, attempt, loop)
+        finally:
+            semaphore.release()
+
+    async def _send(
         self,
         session: aiohttp.ClientSession,
         method: str,
@@ -477,45 +555,43 @@ class Transport:
         client_timeout = aiohttp.ClientTimeout(
             total=total, sock_connect=timeout.connect, sock_read=timeout.read
         )
-        assert self._semaphore is not None
-        async with self._semaphore:
-            self.requests_sent += 1
-            try:
-                async with session.request(
-                    method,
-                    url,
-                    data=body,
-                    headers=headers,
-                    allow_redirects=False,
-                    timeout=client_timeout,
-                ) as resp:
-                    if 300 <= resp.status < 400 and resp.headers.get("Location"):
-                        # Never follow: a redirect elsewhere would take the credentials along.
-                        self.pin(url.join(URL(resp.headers["Location"])))
-                    raw = await self._read_body(resp, method, url)
-                    status = resp.status
-                    resp_headers: Mapping[str, str] = resp.headers
-            except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
-                raise TransportTimeoutError(
-                    f"{self.provider}: {method} {url.with_query(None)} timed out "
-                    f"(attempt {attempt}; {_describe_timeout(timeout)})"
-                ) from exc
-            except aiohttp.ClientPayloadError as exc:
-                raise TransportError(
-                    f"{self.provider}: {method} {url.with_query(None)}: response body broken off "
-                    f"({type(exc).__name__})"
-                ) from exc
-            except aiohttp.ClientError as exc:
-                raise TransportError(
-                    f"{self.provider}: {method} {url.with_query(None)} failed: "
-                    f"{type(exc).__name__}: {exc}"
-                ) from exc
+        self.requests_sent += 1
+        try:
+            async with session.request(
+                method,
+                url,
+                data=body,
+                headers=headers,
+                allow_redirects=False,
+                timeout=client_timeout,
+            ) as resp:
+                if 300 <= resp.status < 400 and resp.headers.get("Location"):
+                    # Never follow: a redirect elsewhere would take the credentials along.
+                    self._check_redirect(url, resp.headers["Location"])
+                raw = await self._read_body(resp, method, url)
+                status = resp.status
+                resp_headers: Mapping[str, str] = resp.headers
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            raise TransportTimeoutError(
+                f"{self.provider}: {method} {url.with_query(None)} timed out "
+                f"(attempt {attempt}; {_describe_timeout(timeout)})"
+            ) from exc
+        except aiohttp.ClientPayloadError as exc:
+            raise TransportError(
+                f"{self.provider}: {method} {url.with_query(None)}: response body broken off "
+                f"({type(exc).__name__})"
+            ) from exc
+        except aiohttp.ClientError as exc:
+            raise TransportError(
+                f"{self.provider}: {method} {url.with_query(None)} failed: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
         data: Any = NO_BODY
         text = ""
         if raw:
             try:
                 data = _json.loads(raw)
-            except _json.JSONDecodeError:
+            except _NOT_JSON:
                 text = raw[:500].decode("utf-8", "replace")
         return Response(method, url, status, resp_headers, data, text)
 
@@ -540,6 +616,19 @@ class Transport:
                     f"max_body_bytes={cap}; reading stopped"
                 )
         return bytes(chunks)
+
+
+def _shown(target: str | URL) -> str:
+    """``target`` for an error message (a ``URL`` with a broken authority cannot be shown)."""
+    try:
+        return str(target)[:200]
+    except ValueError:
+        return "(unparsable)"
+
+
+async def _sleep(seconds: float) -> None:
+    """The wait before a retry. One place, so that tests can observe every wait exactly."""
+    await asyncio.sleep(seconds)
 
 
 def _describe_timeout(timeout: Timeout) -> str:

@@ -1,12 +1,13 @@
 """The sandbox's aiohttp application: one middleware in front of every provider's routes.
 
 For each request the middleware, in order: counts it in :class:`SandboxStats`; sleeps for the
-configured latency; picks a fault; then either answers with the fault's error status (the
-handler never runs, so nothing changes) or hands the request to the provider that owns the
-path prefix (auth first, then the route) and, for ``drop`` / ``truncate``, damages the real
-response on its way out (so a dropped or truncated ``POST`` *has* taken effect, as when a
-real response is lost). Every response carries an ``X-Request-Id`` (providers may add their own
-request-id header as well).
+configured latency; picks a fault; then either answers with the fault's error status or
+redirect (the handler never runs, so nothing changes), or stalls (``stall``: the handler runs
+only if the client is still there when the stall ends), or hands the request to the provider
+that owns the path prefix (auth first, then the route) and, for ``drop`` / ``truncate`` /
+``stall_body``, damages the real response on its way out (so such a ``POST`` *has* taken
+effect, as when a real response is lost). Every response carries an ``X-Request-Id``
+(providers may add their own request-id header as well).
 """
 
 from __future__ import annotations
@@ -17,7 +18,17 @@ from typing import Protocol
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from ._faults import STATUS_FAULTS, FaultInjector, FaultKind, drop_response, truncate_response
+from ._faults import (
+    STATUS_FAULTS,
+    FaultInjector,
+    FaultKind,
+    client_gone,
+    drop_response,
+    redirect_response,
+    stall_body_response,
+    stall_until_disconnected,
+    truncate_response,
+)
 from ._stats import UNMATCHED_ROUTE, SandboxStats
 
 __all__ = ["Provider", "build_app"]
@@ -111,9 +122,15 @@ def build_app(
             fault = injector.pick(request.method, raw_path)
             if fault is not None:
                 stats.faults[fault.value] += 1
+            if fault is FaultKind.STALL:
+                await stall_until_disconnected(request)
+                if client_gone(request):
+                    return web.Response(status=499)  # nobody left to read it
             if fault in STATUS_FAULTS:
                 assert fault is not None
                 response = (provider or fallback).fault_response(fault, injector.retry_after_header)
+            elif fault is FaultKind.REDIRECT:
+                response = redirect_response(request, injector.redirect_origin)
             else:
                 response = await _dispatch(provider, fallback, request, handler)
             response.headers[REQUEST_ID_HEADER] = request_id
@@ -121,6 +138,8 @@ def build_app(
                 return truncate_response(response)
             if fault is FaultKind.DROP:
                 return await drop_response(request, response)
+            if fault is FaultKind.STALL_BODY:
+                return await stall_body_response(request, response)
             return response
         finally:
             stats._leave()

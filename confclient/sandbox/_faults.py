@@ -8,7 +8,15 @@ transport-level faults are provider-neutral and live here:
 - ``drop``: :func:`drop_response` sends the status line and headers declaring the full
   ``Content-Length``, then half of the body, then closes the connection;
 - ``truncate``: :func:`truncate_response` sends a complete HTTP response whose body is the
-  first half of the real JSON (its ``Content-Length`` matches the cut body).
+  first half of the real JSON (its ``Content-Length`` matches the cut body);
+- ``stall``: :func:`stall_until_disconnected` holds the request without sending a byte;
+- ``stall_body``: :func:`stall_body_response` sends the headers and half of the body, then
+  nothing more;
+- ``redirect``: :func:`redirect_response` answers ``307`` pointing at the same path on another
+  origin.
+
+A stall lasts until the client gives up and disconnects (or :data:`STALL_MAX_SECONDS`): a
+client without a working timeout hangs there, which is what the stall faults are for.
 """
 
 from __future__ import annotations
@@ -21,18 +29,26 @@ from enum import StrEnum
 from typing import Final
 
 import attrs
+import yarl
 from aiohttp import hdrs, web
 
 from ._data import seeded_rng
 
 __all__ = [
     "DEFAULT_FAULTS",
+    "DEFAULT_REDIRECT_ORIGIN",
+    "STALL_MAX_SECONDS",
     "FaultInjector",
     "FaultKind",
     "STATUS_FAULTS",
     "QueuedFault",
+    "check_origin",
+    "client_gone",
     "drop_response",
     "format_seconds",
+    "redirect_response",
+    "stall_body_response",
+    "stall_until_disconnected",
     "truncate_response",
 ]
 
@@ -51,6 +67,13 @@ class FaultKind(StrEnum):
     """The connection closes mid-body (the client sees a payload or disconnection error)."""
     TRUNCATE = "truncate"
     """A complete response whose JSON body is cut in half."""
+    STALL = "stall"
+    """No answer at all: not even the status line, until the client disconnects."""
+    STALL_BODY = "stall_body"
+    """The headers and half of the body, then nothing more until the client disconnects."""
+    REDIRECT = "redirect"
+    """``307 Temporary Redirect`` to the same path and query on another origin
+    (``Sandbox.redirect_origin``): a client must not follow it with its credentials."""
 
     @classmethod
     def parse(cls, value: str) -> FaultKind:
@@ -62,8 +85,19 @@ class FaultKind(StrEnum):
             raise ValueError(f"unknown fault kind {value!r}; expected one of {known}") from None
 
 
-#: The kinds ``fault_rate`` draws from unless told otherwise.
-DEFAULT_FAULTS: Final = tuple(str(kind) for kind in FaultKind)
+#: The kinds ``fault_rate`` draws from unless told otherwise: the transient faults a client
+#: is expected to retry through (a stall or a redirect has to be asked for by name).
+DEFAULT_FAULTS: Final = ("500", "503", "429", "drop", "truncate")
+
+#: Where the ``redirect`` fault points unless told otherwise: another host, whose port 9
+#: (discard) nobody serves.
+DEFAULT_REDIRECT_ORIGIN: Final = "http://127.0.0.2:9"
+
+#: The longest a stall holds a request whose client never gives up.
+STALL_MAX_SECONDS: Final = 60.0
+
+# How often a stalled request looks whether its client is gone.
+_STALL_POLL_SECONDS: Final = 0.005
 
 #: The kinds answered with an error status (and a provider-shaped body) instead of the handler.
 STATUS_FAULTS: Final = frozenset(
@@ -102,6 +136,16 @@ def _check_rate(rate: float) -> float:
     return rate
 
 
+def check_origin(value: str) -> str:
+    """The ``scheme://host[:port]`` of an absolute http(s) URL, or ``ValueError``."""
+    url = yarl.URL(value)
+    if not url.absolute or url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(
+            f"expected an absolute http(s) URL such as 'http://127.0.0.2:9', got {value!r}"
+        )
+    return str(url.origin())
+
+
 def _check_non_negative(name: str, value: float) -> float:
     value = float(value)
     if not value >= 0.0:  # also rejects NaN
@@ -132,6 +176,7 @@ class FaultInjector:
         self._retry_after = _check_non_negative("retry_after", retry_after)
         self._rng = seeded_rng(seed, "faults")
         self._queue: deque[QueuedFault] = deque()
+        self._redirect_origin: str = DEFAULT_REDIRECT_ORIGIN
 
     @property
     def latency_ms(self) -> float:
@@ -165,6 +210,15 @@ class FaultInjector:
     def retry_after_header(self) -> str:
         """:attr:`retry_after` as sent on the wire (a decimal string)."""
         return format_seconds(self._retry_after)
+
+    @property
+    def redirect_origin(self) -> str:
+        """The origin (``scheme://host:port``) the ``redirect`` fault points at."""
+        return self._redirect_origin
+
+    @redirect_origin.setter
+    def redirect_origin(self, value: str) -> None:
+        self._redirect_origin = check_origin(value)
 
     @property
     def queued(self) -> tuple[QueuedFault, ...]:
@@ -241,3 +295,42 @@ async def drop_response(request: web.Request, response: web.Response) -> web.Str
     if transport is not None:
         transport.close()
     return stream
+
+
+def client_gone(request: web.Request) -> bool:
+    """Whether the client of ``request`` has disconnected."""
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
+async def stall_until_disconnected(request: web.Request) -> None:
+    """Wait until the client of ``request`` disconnects (at most :data:`STALL_MAX_SECONDS`).
+
+    aiohttp does not cancel a handler whose client left, so the stall watches the connection
+    itself: the sandbox frees the request as soon as the client gives up, and
+    ``stats.in_flight`` shows whether it did.
+    """
+    # Polled: aiohttp offers no public "connection lost" hook to a handler.
+    for _ in range(round(STALL_MAX_SECONDS / _STALL_POLL_SECONDS)):
+        if client_gone(request):
+            return
+        await asyncio.sleep(_STALL_POLL_SECONDS)
+
+
+async def stall_body_response(request: web.Request, response: web.Response) -> web.StreamResponse:
+    """Send ``response``'s headers (declaring the full ``Content-Length``) and half of its
+    body, then stall until the client disconnects.
+    """
+    body = _body_bytes(response)
+    stream = web.StreamResponse(status=response.status, headers=_copy_headers(response))
+    stream.content_type = response.content_type
+    stream.content_length = len(body)
+    await stream.prepare(request)
+    await stream.write(body[: len(body) // 2])
+    await stall_until_disconnected(request)
+    return stream
+
+
+def redirect_response(request: web.Request, origin: str) -> web.Response:
+    """``307 Temporary Redirect`` to the request's own path and query on ``origin``."""
+    return web.Response(status=307, headers={hdrs.LOCATION: origin + request.raw_path})

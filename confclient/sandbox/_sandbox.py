@@ -49,9 +49,12 @@ class Sandbox:
     drawn from ``faults`` (by a generator seeded from ``seed``); :meth:`queue_faults`
     schedules faults for the next requests explicitly. ``retry_after`` is the
     ``Retry-After`` (seconds, possibly fractional) sent with 429 and 503 faults. The 500,
-    503 and 429 faults answer before the handler runs, so they change nothing; ``drop`` and
-    ``truncate`` damage the real response, so a dropped or truncated ``POST`` did create its
-    conference (replay it with the same ``command_id`` to get it back).
+    503, 429 and ``redirect`` faults answer before the handler runs, so they change nothing;
+    ``drop``, ``truncate`` and ``stall_body`` damage the real response, so such a ``POST``
+    did create its conference (replay it with the same ``command_id`` to get it back).
+    ``stall`` and ``stall_body`` hold the request until the client disconnects, to test a
+    client's timeouts; ask for them (and ``redirect``) by name: ``fault_rate`` draws from
+    ``faults``, by default the five transient kinds of ``DEFAULT_FAULTS``.
 
     :attr:`app` is the aiohttp application itself, for use with aiohttp's test server (the
     URL properties then do not apply: they describe the server :meth:`start` runs).
@@ -282,6 +285,30 @@ class Sandbox:
     def clear_faults(self) -> None:
         """Forget every queued fault."""
         self._injector.clear()
+
+    @property
+    def redirect_origin(self) -> str:
+        """Where the ``redirect`` fault points: ``307`` to the request's own path and query on
+        this origin (default ``http://127.0.0.2:9``, another host). Set it to a trap server's
+        origin to check that a client sends nothing there. Only the origin of the value is kept.
+        """
+        return self._injector.redirect_origin
+
+    @redirect_origin.setter
+    def redirect_origin(self, value: str) -> None:
+        self._injector.redirect_origin = value
+
+    @property
+    def open_connections(self) -> int:
+        """Client connections open to the server right now (0 when it is not running).
+
+        A connection the client closed stops counting at once, even while the server is
+        still handling its request (aiohttp lets such a handler run to its end).
+        """
+        runner = self._runner
+        if runner is None or runner.server is None:
+            return 0
+        return sum(1 for handler in runner.server.connections if handler.transport is not None)
 
     @property
     def twilio_next_page_origin(self) -> str | None:

@@ -33,7 +33,7 @@ class SandboxStats:
     paths: Counter[str] = attrs.field(factory=Counter)
     """Requests by raw (still percent-encoded) path, without the query string."""
     faults: Counter[str] = attrs.field(factory=Counter)
-    """Injected faults by kind (``"500"``, ``"503"``, ``"429"``, ``"drop"``, ``"truncate"``)."""
+    """Injected faults by kind (the ``FaultKind`` values: ``"500"``, ``"drop"``, ``"stall"``...)."""
     created: int = 0
     """Conferences actually created (an idempotent replay of a create does not count)."""
     in_flight: int = 0

@@ -77,7 +77,8 @@ JSONDict = dict[str, Any]
 API_PREFIX: Final = "/v2"
 DEFAULT_REGION: Final = "US"
 CONFERENCES_PATH: Final = f"{API_PREFIX}/conferences"
-CONFERENCE_PATH: Final = f"{API_PREFIX}/conferences/{{id}}"
+# Any one segment is an id (aiohttp's default pattern would refuse "{" and "}").
+CONFERENCE_PATH: Final = f"{API_PREFIX}/conferences/{{id:[^/]+}}"
 
 PAGE_SIZE_DEFAULT: Final = 20
 PAGE_SIZE_MAX: Final = 250
