@@ -16,9 +16,9 @@ import asyncio
 import base64
 import binascii
 import weakref
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
 from contextlib import aclosing
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, overload
 
 import attrs
 
@@ -28,6 +28,7 @@ from .model import Conference, Page
 
 __all__ = [
     "Cursor",
+    "DeferredItems",
     "PageSource",
     "Pager",
     "RawPage",
@@ -43,9 +44,71 @@ _TOKEN_PREFIX = "cc1."
 T = TypeVar("T")
 
 
+class DeferredItems(Sequence[Conference]):
+    """A page's items, decoded when first used.
+
+    An adapter that can read a page's paging information before decoding its records hands
+    the pager ``DeferredItems(records, decode)``: the pager asks for the following pages
+    first and decodes this one while they are on the network. ``len()`` is the number of
+    records, known without decoding; ``decode(records)`` runs once, and a
+    :class:`DecodeError` it raises comes out of the listing as it would from ``fetch_page``.
+    """
+
+    __slots__ = ("_decode", "_items", "_records")
+
+    def __init__(
+        self, records: Sequence[Any], decode: Callable[[Sequence[Any]], Sequence[Conference]]
+    ) -> None:
+        self._records: Sequence[Any] | None = records
+        self._decode = decode
+        self._items: Sequence[Conference] | None = None
+
+    @property
+    def decoded(self) -> bool:
+        """Whether the records have been decoded yet."""
+        return self._items is not None
+
+    def decode(self) -> Sequence[Conference]:
+        """The decoded items (decoding them now, the first time)."""
+        return self._decoded()
+
+    def _decoded(self) -> Sequence[Conference]:
+        items = self._items
+        if items is None:
+            assert self._records is not None
+            items = self._items = self._decode(self._records)
+            self._records = None  # the undecoded records are not needed any more
+        return items
+
+    def __len__(self) -> int:
+        if self._items is not None:
+            return len(self._items)
+        assert self._records is not None
+        return len(self._records)
+
+    @overload
+    def __getitem__(self, index: int) -> Conference: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Conference]: ...
+
+    def __getitem__(self, index: int | slice) -> Conference | Sequence[Conference]:
+        return self._decoded()[index]
+
+    def __iter__(self) -> Iterator[Conference]:
+        return iter(self._decoded())
+
+    def __repr__(self) -> str:
+        state = "decoded" if self._items is not None else "not decoded"
+        return f"<DeferredItems: {len(self)} items, {state}>"
+
+
 @attrs.frozen
 class RawPage:
-    """One page as an adapter parsed it: items, and the cursor of the next page, if any."""
+    """One page as an adapter parsed it: items, and the cursor of the next page, if any.
+
+    ``items`` may be :class:`DeferredItems`, decoded after the next pages are requested.
+    """
 
     items: Sequence[Conference]
     next_cursor: Cursor | None
@@ -279,14 +342,20 @@ class Pager:
                         provider=self._provider,
                         field="next page",
                     )
+                if key is not None:
+                    seen.add(key)
+                    self._request_ahead(page, min(self._skip, len(page.items)))
+                    if isinstance(page.items, DeferredItems) and self._ahead:
+                        # Let the requests just started go out before this page is decoded
+                        # (the next line), so the network and the decoding overlap.
+                        await asyncio.sleep(0)
+                if isinstance(page.items, DeferredItems):
+                    page = attrs.evolve(page, items=page.items.decode())
                 page = self._drop_repeats(page)
                 self._pages_fetched += 1
                 self._current_number = page.number
                 self._total_results = page.total_results
                 skip = min(self._skip, len(page.items))
-                if key is not None:
-                    seen.add(key)
-                    self._request_ahead(page, skip)
                 yield skip, page
                 limit_hit = self._limit is not None and self._yielded >= self._limit
                 if limit_hit and self._skip < len(page.items):

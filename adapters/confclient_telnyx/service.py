@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Final
 
@@ -19,12 +20,18 @@ from confclient import (
     Timeout,
 )
 from confclient.decoding import raise_for_status
-from confclient.paging import RawPage, decode_resume_token
+from confclient.paging import DeferredItems, RawPage, decode_resume_token
 from confclient.service import BaseConferenceService
 from confclient.transport import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, Transport
 
 from .params import CREATE_FIELDS, REGIONS, build_create_body, build_list_params, canonical_region
-from .records import PROVIDER, parse_conference_response, parse_error, parse_list_response
+from .records import (
+    PROVIDER,
+    decode_records,
+    parse_conference_response,
+    parse_error,
+    parse_list_envelope,
+)
 
 __all__ = ["DEFAULT_BASE_URL", "TelnyxConferenceService"]
 
@@ -157,22 +164,24 @@ class TelnyxConferenceService(BaseConferenceService):
         url = self._transport.url("conferences", params=[*params, ("page[number]", str(number))])
         response = await self._transport.request("GET", url)
         raise_for_status(response, parse_error)
-        page = parse_list_response(
-            response.status,
-            response.headers,
-            response.data,
-            response.text,
-            data_region=dict(params).get("region"),
+        records, meta = parse_list_envelope(
+            response.status, response.headers, response.data, response.text
         )
-        meta = page.meta
         if meta.total_pages is not None:
-            has_next = number < meta.total_pages and bool(page.items)
+            has_next = number < meta.total_pages and bool(records)
         else:
             size = int(dict(params).get("page[size]", "20"))
-            has_next = len(page.items) >= size
+            has_next = len(records) >= size
         next_cursor = {"q": cursor["q"], "n": number + 1} if has_next else None
+        decode = functools.partial(
+            decode_records,
+            status=response.status,
+            headers=response.headers,
+            data_region=dict(params).get("region"),
+        )
         return RawPage(
-            items=page.items,
+            # Decoded by the pager once it has asked for the following pages.
+            items=DeferredItems(records, decode),
             next_cursor=next_cursor,
             number=number,
             total_pages=meta.total_pages,

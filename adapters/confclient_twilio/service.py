@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Final
@@ -24,12 +25,18 @@ from confclient import (
     UnsupportedFilterError,
 )
 from confclient.decoding import raise_for_status
-from confclient.paging import RawPage, decode_resume_token
+from confclient.paging import DeferredItems, RawPage, decode_resume_token
 from confclient.service import BaseConferenceService
 from confclient.transport import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, Transport
 
 from .params import MIXER_REGIONS, build_list_params, check_conference_sid
-from .records import PROVIDER, parse_conference_response, parse_error, parse_list_response
+from .records import (
+    PROVIDER,
+    decode_records,
+    parse_conference_response,
+    parse_error,
+    parse_list_envelope,
+)
 
 __all__ = ["DEFAULT_BASE_URL", "TwilioInsightsConferenceService"]
 
@@ -198,18 +205,22 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         url = self._cursor_url(cursor)
         response = await self._transport.request("GET", url)
         raise_for_status(response, parse_error)
-        page = parse_list_response(
-            response.status,
-            response.headers,
-            response.data,
-            response.text,
-            data_region=url.query.get("MixerRegion"),
+        records, meta = parse_list_envelope(
+            response.status, response.headers, response.data, response.text
         )
         next_cursor = None
-        if page.meta.next_page_url:
+        if meta.next_page_url:
             # Checked now, before anything is sent there: same origin, same resource.
-            next_cursor = self._cursor_url(page.meta.next_page_url).raw_path_qs
-        return RawPage(items=page.items, next_cursor=next_cursor, number=page.meta.page)
+            next_cursor = self._cursor_url(meta.next_page_url).raw_path_qs
+        decode = functools.partial(
+            decode_records,
+            status=response.status,
+            headers=response.headers,
+            data_region=url.query.get("MixerRegion"),
+        )
+        # Decoded by the pager once the next page is on its way.
+        items = DeferredItems(records, decode)
+        return RawPage(items=items, next_cursor=next_cursor, number=meta.page)
 
     # -- get --------------------------------------------------------------------------------
 

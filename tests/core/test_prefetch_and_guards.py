@@ -18,7 +18,7 @@ from confclient import (
     RetryPolicy,
     UnsafeRedirectError,
 )
-from confclient.paging import Pager, RawPage
+from confclient.paging import DeferredItems, Pager, RawPage
 from confclient.transport import Transport
 
 
@@ -249,3 +249,79 @@ def test_registering_the_builtin_class_itself_is_not_a_conflict() -> None:
         confclient.unregister_provider("telnyx")
     with pytest.raises(ConfigurationError, match="already defined"):
         confclient.register_provider("telnyx", lambda **kw: None)
+
+
+class DeferredSource(Source):
+    """Pages whose items are :class:`DeferredItems`: decoding records what had been asked
+    of the network by then."""
+
+    def __init__(self, pages: int, size: int = 3, *, bad_page: int | None = None) -> None:
+        super().__init__(pages, size, delay=0.01)
+        self.bad_page = bad_page
+        self.fetches_started_at_decode: dict[int, list[int]] = {}
+
+    async def fetch_page(self, cursor: Any) -> RawPage:
+        page = await super().fetch_page(cursor)
+
+        def decode(records: Any) -> list[Conference]:
+            self.fetches_started_at_decode[cursor] = list(self.started)
+            if cursor == self.bad_page:
+                raise DecodeError("fake: bad record", provider="fake", field="data[0].id")
+            return list(records)
+
+        return RawPage(
+            items=DeferredItems(list(page.items), decode),
+            next_cursor=page.next_cursor,
+            number=page.number,
+        )
+
+
+async def test_a_deferred_page_is_decoded_after_the_next_page_is_requested() -> None:
+    """The network and the decoding overlap: by the time page n is decoded, the request for
+    page n+1 has started (and, having run to its first wait, gone out)."""
+    source = DeferredSource(pages=4)
+    items = await Pager(source, 0).collect()
+    assert [c.id for c in items] == [f"c{i}" for i in range(12)]
+    for page in range(3):
+        assert page + 1 in source.fetches_started_at_decode[page], page
+    assert source.fetches_started_at_decode[3] == [0, 1, 2, 3]  # the last: nothing after it
+
+
+async def test_without_prefetch_a_deferred_page_is_decoded_before_the_next_request() -> None:
+    source = DeferredSource(pages=3)
+    await Pager(source, 0, prefetch=False).collect()
+    assert source.fetches_started_at_decode == {0: [0], 1: [0, 1], 2: [0, 1, 2]}
+
+
+async def test_a_decode_error_in_a_deferred_page_ends_the_listing_and_its_prefetch() -> None:
+    source = DeferredSource(pages=4, bad_page=1)
+    seen: list[str] = []
+
+    async def consume() -> None:
+        async for item in Pager(source, 0):
+            seen.append(item.id)
+
+    with pytest.raises(DecodeError, match="bad record"):
+        await consume()
+    assert seen == ["c0", "c1", "c2"]
+    assert 2 in source.cancelled  # the prefetch of the page after the bad one
+    assert source.finished == [0, 1]
+
+
+def test_deferred_items_decode_once_and_count_without_decoding() -> None:
+    calls = []
+
+    def decode(records: Any) -> list[Conference]:
+        calls.append(1)
+        return [conf(i) for i in records]
+
+    items = DeferredItems([1, 2, 3], decode)
+    assert len(items) == 3
+    assert not items.decoded
+    assert "not decoded" in repr(items)
+    assert items[0].id == "c1"
+    assert [c.id for c in items[1:]] == ["c2", "c3"]
+    assert [c.id for c in items] == ["c1", "c2", "c3"]
+    assert items.decoded
+    assert len(items) == 3
+    assert calls == [1]
