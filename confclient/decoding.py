@@ -21,6 +21,7 @@ from cattrs.errors import ClassValidationError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn
 
 from .errors import APIError, DecodeError, ErrorDetail, RateLimitError, error_class_for_status
+from .model import Conference
 
 if typing.TYPE_CHECKING:
     from .transport import Response
@@ -28,6 +29,7 @@ if typing.TYPE_CHECKING:
 __all__ = [
     "ErrorParser",
     "api_error",
+    "decode_each",
     "json_array",
     "json_object",
     "raise_for_status",
@@ -309,3 +311,28 @@ def json_array(
             request_id=None if headers is None else request_id_of(headers),
         )
     return value
+
+
+def decode_each(
+    records: Sequence[Any],
+    key: str,
+    fast: Callable[[Any, str | None], Conference | None],
+    slow: Callable[[Any, str, int, Mapping[str, Any], str | None], Conference],
+    *,
+    status: int,
+    headers: Mapping[str, Any],
+    data_region: str | None,
+) -> tuple[Conference, ...]:
+    """A page's records (``body[key]``) to conferences, the way every adapter does it.
+
+    ``fast(record, data_region)`` decodes the common case or declines (``None``);
+    ``slow(record, path, status, headers, data_region)`` then decodes it the thorough way,
+    raising the :class:`DecodeError` that names the field (``data[3].created_at``).
+    """
+    items = []
+    for index, record in enumerate(records):
+        conf = fast(record, data_region)
+        if conf is None:
+            conf = slow(record, f"{key}[{index}]", status, headers, data_region)
+        items.append(conf)
+    return tuple(items)

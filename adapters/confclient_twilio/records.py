@@ -22,6 +22,7 @@ from confclient import (
 )
 from confclient.decoding import (
     api_error,
+    decode_each,
     json_array,
     json_object,
     make_strict_converter,
@@ -275,14 +276,20 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
     )
 
 
+def _decode_slow(
+    record: object, path: str, status: int, headers: JSONObject, data_region: str | None
+) -> Conference:
+    native = _structure(record, TwilioConference, path, status, headers)
+    assert isinstance(record, Mapping)  # the converter accepts objects only
+    return to_conference(native, record, path=path, data_region=data_region)
+
+
 def _decode(
     record: object, path: str, status: int, headers: JSONObject, data_region: str | None
 ) -> Conference:
     conf = _decode_fast(record, data_region)
     if conf is None:
-        native = _structure(record, TwilioConference, path, status, headers)
-        assert isinstance(record, Mapping)  # the converter accepts objects only
-        conf = to_conference(native, record, path=path, data_region=data_region)
+        conf = _decode_slow(record, path, status, headers, data_region)
     return conf
 
 
@@ -360,13 +367,15 @@ def decode_records(
     """A page's records (``conferences[]``) to conferences; a record that is not as documented
     raises :class:`DecodeError` naming it (``conferences[3].create_time``).
     """
-    items = []
-    for index, record in enumerate(records):
-        conf = _decode_fast(record, data_region)
-        if conf is None:
-            conf = _decode(record, f"conferences[{index}]", status, headers or {}, data_region)
-        items.append(conf)
-    return tuple(items)
+    return decode_each(
+        records,
+        "conferences",
+        _decode_fast,
+        _decode_slow,
+        status=status,
+        headers=headers or {},
+        data_region=data_region,
+    )
 
 
 def parse_list_response(
