@@ -28,6 +28,8 @@ PROVIDERS: Final = ("telnyx", "twilio")
 
 # How long stop() lets in-flight requests finish before cancelling them.
 _SHUTDOWN_TIMEOUT: Final = 2.0
+#: Loop turns stop() waits for connections accepted at the last moment to reach the server.
+_ACCEPT_TURNS: Final = 5
 
 
 class Sandbox:
@@ -129,8 +131,17 @@ class Sandbox:
         """Stop serving and close every connection (a no-op when not started)."""
         runner, self._runner = self._runner, None
         self._port = None
-        if runner is not None:
-            await runner.cleanup()
+        if runner is None:
+            return
+        server = runner.server
+        await runner.cleanup()
+        # A connection the OS accepted just before the listener closed reaches the server a
+        # few loop turns later (asyncio's accept task): let those arrive and close them too,
+        # or their sockets outlive the sandbox (a ResourceWarning once the loop is gone).
+        for _ in range(_ACCEPT_TURNS):
+            await asyncio.sleep(0)
+        if server is not None and server.connections:
+            await server.shutdown(0)
 
     async def __aenter__(self) -> Self:
         await self.start()
