@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 import attrs
 
-from .errors import InvalidRequestError, UnsupportedOperationError
+from .errors import ConfigurationError, InvalidRequestError, UnsupportedOperationError
 from .model import Conference, ConferenceStatus
 from .paging import Pager
 from .transport import Transport
@@ -227,8 +227,14 @@ class BaseConferenceService:
     regions: ClassVar[tuple[str, ...]]
     capabilities: ClassVar[frozenset[Capability]]
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, *, default_region: str | None = None) -> None:
         self._transport = transport
+        self._default_region: str | None = None
+        if default_region is not None:
+            try:
+                self._default_region = self._region(default_region, "default_region")
+            except InvalidRequestError as exc:
+                raise ConfigurationError(str(exc)) from None
         # Listings still alive: closing the service stops their page in flight first.
         self._pagers: weakref.WeakSet[Pager] = weakref.WeakSet()
 
@@ -242,6 +248,13 @@ class BaseConferenceService:
     @property
     def closed(self) -> bool:
         return self._transport.closed
+
+    @property
+    def default_region(self) -> str | None:
+        """Where a call without ``region=`` looks first (``None``: everywhere); the
+        ``default_region`` option, the profile key ``region``, or ``$CONFCLIENT_REGION``.
+        """
+        return self._default_region
 
     @property
     def max_concurrency(self) -> int:

@@ -87,6 +87,7 @@ class TelnyxConferenceService(BaseConferenceService):
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
         allow_insecure_http: bool = False,
+        default_region: str | None = None,
         page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
     ) -> None:
         key = _check_api_key(api_key)
@@ -109,7 +110,8 @@ class TelnyxConferenceService(BaseConferenceService):
                 max_body_bytes=max_body_bytes,
                 trace_configs=trace_configs,
                 allow_insecure_http=allow_insecure_http,
-            )
+            ),
+            default_region=default_region,
         )
 
     @classmethod

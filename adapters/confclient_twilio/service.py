@@ -116,6 +116,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
         allow_insecure_http: bool = False,
+        default_region: str | None = None,
     ) -> None:
         authorization = _basic_auth(account_sid, auth_token, api_key, api_secret)
         self.account_sid = account_sid
@@ -131,7 +132,8 @@ class TwilioInsightsConferenceService(BaseConferenceService):
                 max_body_bytes=max_body_bytes,
                 trace_configs=trace_configs,
                 allow_insecure_http=allow_insecure_http,
-            )
+            ),
+            default_region=default_region,
         )
         self._list_path = self._transport.url("Conferences").raw_path
 
