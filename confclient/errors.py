@@ -231,7 +231,20 @@ class AuthenticationError(APIError):
 
 
 class NotFoundError(APIError):
-    """404: no such resource (or not in the region asked)."""
+    """404: no such resource. ``regions`` names the regions asked when a lookup searched
+    several (their message says so too)."""
+
+    def __init__(
+        self, message: str | None = None, *, regions: Sequence[str] = (), **kw: Any
+    ) -> None:
+        self.regions: tuple[str, ...] = tuple(regions)
+        super().__init__(message, **kw)
+
+    def _describe(self) -> str:
+        described = super()._describe()
+        if self.regions:
+            described += f" (looked in {', '.join(self.regions)})"
+        return described
 
 
 class ValidationError(APIError):

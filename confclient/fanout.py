@@ -25,10 +25,11 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from ._tasks import cancel_and_wait
 from .errors import FanOutError, InvalidRequestError
 from .model import Conference
 from .paging import Pager
-from .service import ConferenceService
+from .service import ConferenceService, positive_int
 
 __all__ = ["FanOut", "fan_out", "merge"]
 
@@ -102,9 +103,11 @@ class FanOut:
         descending: bool = True,
         on_error: OnError = "raise",
         queue_pages: int = 2,
+        limit: int | None = None,
     ) -> None:
         if on_error not in ("raise", "skip"):
             raise InvalidRequestError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+        _check_limit(limit)
         names = [name for name, _ in sources]
         if len(set(names)) != len(names):
             raise InvalidRequestError(f"listings must have distinct names, got {names}")
@@ -118,6 +121,8 @@ class FanOut:
         self._descending = descending
         self._on_error: OnError = on_error
         self._queue_pages = queue_pages
+        self._limit = limit
+        self._yielded = 0
         self._failures: list[tuple[str, Exception]] = []
         self._started = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -131,13 +136,29 @@ class FanOut:
         """``(source, exception)`` for each listing that failed (``on_error="skip"``)."""
         return list(self._failures)
 
+    @property
+    def items_yielded(self) -> int:
+        """Items handed out so far (at most ``limit``, across every listing)."""
+        return self._yielded
+
     def __aiter__(self) -> AsyncIterator[Conference]:
         if self._started:
             raise RuntimeError("a fan-out is iterated once; build a new one to list again")
         self._started = True
-        if self._key is None:
-            return self._as_they_come()
-        return self._merged()
+        return self._limited(self._as_they_come() if self._key is None else self._merged())
+
+    async def _limited(
+        self, items: AsyncGenerator[Conference, None]
+    ) -> AsyncGenerator[Conference, None]:
+        """``items`` up to ``limit`` in total; stopping closes every listing at once."""
+        async with aclosing(items):
+            async for item in items:
+                if self._limit is not None and self._yielded >= self._limit:
+                    return
+                self._yielded += 1
+                yield item
+                if self._limit is not None and self._yielded >= self._limit:
+                    return
 
     async def collect(self) -> list[Conference]:
         """Every item in a list."""
@@ -145,7 +166,7 @@ class FanOut:
 
     async def aclose(self) -> None:
         """Cancel every listing still running."""
-        await _cancel(self._tasks)
+        await cancel_and_wait(self._tasks)
 
     # -- producers ----------------------------------------------------------------------------
 
@@ -180,7 +201,7 @@ class FanOut:
 
     async def _stop_on_failure(self, pending: Iterable[asyncio.Queue[Any]]) -> None:
         """Cancel everything, collect the failures that already arrived, raise them all."""
-        await _cancel(self._tasks)
+        await cancel_and_wait(self._tasks)
         for queue in pending:
             while not queue.empty():
                 message = queue.get_nowait()
@@ -209,7 +230,7 @@ class FanOut:
                     for item in message:
                         yield item
         finally:
-            await _cancel(self._tasks)
+            await cancel_and_wait(self._tasks)
 
     async def _merged(self) -> AsyncGenerator[Conference, None]:
         assert self._key is not None
@@ -264,21 +285,7 @@ class FanOut:
                 if positions[index] < len(buffers[index]) or await refill(index):
                     push(index)
         finally:
-            await _cancel(self._tasks)
-
-
-async def _cancel(tasks: Sequence[asyncio.Task[None]]) -> None:
-    for task in tasks:
-        task.cancel()
-    for task in tasks:
-        try:
-            await task
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():
-                raise
-        except Exception:
-            pass
+            await cancel_and_wait(self._tasks)
 
 
 def merge(
@@ -286,6 +293,7 @@ def merge(
     order_by: str | Callable[[Conference], Any] | None = None,
     descending: bool = True,
     on_error: OnError = "raise",
+    limit: int | None = None,
 ) -> FanOut:
     """Several listings — of one or several services — as one stream.
 
@@ -296,6 +304,7 @@ def merge(
     ``expires_at``; Twilio's sandbox by descending ``created_at``). A listing that is not in
     that order is still merged (each step takes the best head), but the result is not sorted:
     merging never buffers whole listings to sort them. Items whose key is ``None`` come last.
+    ``limit`` bounds the whole stream (not each listing).
 
     >>> stream = merge(telnyx.list(), twilio.list(), order_by="created_at")  # doctest: +SKIP
     >>> async for conf in stream:                                           # doctest: +SKIP
@@ -304,7 +313,7 @@ def merge(
     if not pagers:
         raise InvalidRequestError("merge() needs at least one pager")
     named = [(f"{p.provider}#{i}", p) for i, p in enumerate(pagers)]
-    return FanOut(named, order_by=order_by, descending=descending, on_error=on_error)
+    return FanOut(named, order_by=order_by, descending=descending, on_error=on_error, limit=limit)
 
 
 def fan_out(
@@ -314,29 +323,55 @@ def fan_out(
     on_error: OnError = "raise",
     order_by: str | Callable[[Conference], Any] | None = None,
     descending: bool = True,
+    limit: int | None = None,
     **filters: Any,
 ) -> FanOut:
     """One query over many regions of one service, listed concurrently, as one stream.
 
-    ``regions`` defaults to every region of the service; ``filters`` are the neutral list
-    filters (``status=``, ``name=``, ``page_size=``, ``filters=``, ...). Each listing is named
-    ``"provider:region"`` in failures. Each item's ``data_region`` says which listing it came
-    from.
+    ``regions`` defaults to every region of the service (each named once, in any case);
+    ``filters`` are the neutral list filters (``status=``, ``name=``, ``page_size=``,
+    ``filters=``, ...). ``limit`` bounds the stream: at most ``limit`` items in total, not
+    per region. Each listing is named ``"provider:region"`` in failures. Each item's
+    ``data_region`` says which listing it came from.
 
     >>> async for conf in fan_out(svc, status="in_progress"):   # doctest: +SKIP
     ...     print(conf.data_region, conf.id)
     """
-    chosen = list(svc.regions if regions is None else regions)
-    if not chosen:
-        raise InvalidRequestError("fan_out needs at least one region")
-    if len(set(chosen)) != len(chosen):
-        raise InvalidRequestError(f"regions must be distinct, got {chosen}")
+    chosen = _distinct_regions(svc, svc.regions if regions is None else regions)
     for forbidden in ("region", "resume_token"):
         if forbidden in filters:
             raise InvalidRequestError(
                 f"fan_out does not take {forbidden}=; it lists the regions given in regions="
             )
+    _check_limit(limit)
+    # Each listing is bounded by the limit too: no region needs more than the whole stream.
     sources = [
-        (f"{svc.provider}:{region}", svc.list(region=region, **filters)) for region in chosen
+        (f"{svc.provider}:{region}", svc.list(region=region, limit=limit, **filters))
+        for region in chosen
     ]
-    return FanOut(sources, order_by=order_by, descending=descending, on_error=on_error)
+    return FanOut(sources, order_by=order_by, descending=descending, on_error=on_error, limit=limit)
+
+
+def _check_limit(limit: object) -> None:
+    if limit is not None:
+        positive_int(limit, "limit")
+
+
+def _distinct_regions(svc: ConferenceService, regions: Iterable[str] | str) -> list[str]:
+    """``regions`` in the service's spelling, each once; an unknown one is left for the
+    service to refuse, a region named twice (``"us1"``, ``"US1"``) is an error."""
+    if isinstance(regions, str):
+        raise InvalidRequestError(f"regions must be a list of regions, not one string: {regions!r}")
+    chosen = list(regions)
+    if not chosen:
+        raise InvalidRequestError("fan_out needs at least one region")
+    known = {region.casefold(): region for region in svc.regions}
+    canonical = [
+        known.get(region.casefold(), region) if isinstance(region, str) else region
+        for region in chosen
+    ]
+    if len(set(canonical)) != len(canonical):
+        raise InvalidRequestError(
+            f"regions must be distinct, got {chosen} (region names are not case-sensitive)"
+        )
+    return canonical

@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar, overload
 import attrs
 
 from . import _json
+from ._tasks import cancel_and_wait
 from .errors import ConfClientError, DecodeError, InvalidRequestError
 from .model import Conference, Page
 
@@ -31,6 +32,7 @@ __all__ = [
     "DeferredItems",
     "PageSource",
     "Pager",
+    "Position",
     "RawPage",
     "decode_resume_token",
     "encode_resume_token",
@@ -38,6 +40,9 @@ __all__ = [
 
 Cursor = Any
 """A JSON-serialisable value naming one page of one listing (adapter-defined)."""
+
+Position = tuple[Cursor, int]
+"""Where a listing stands: the cursor of a page and how many of its items were handed out."""
 
 _TOKEN_PREFIX = "cc1."
 
@@ -257,9 +262,15 @@ class Pager:
     @property
     def resume_token(self) -> str | None:
         """Where the listing stands after the last item handed out; ``None`` when it is done."""
+        position = self._position()
+        return None if position is None else encode_resume_token(self._provider, *position)
+
+    def _position(self) -> Position | None:
+        """``(cursor, skip)`` after the last item handed out (``None``: finished), cheap
+        enough to read after every item (a merged listing does)."""
         if self._exhausted or self._cursor is None:
             return None
-        return encode_resume_token(self._provider, self._cursor, self._skip)
+        return (self._cursor, self._skip)
 
     def _start(self, generator: AsyncGenerator[T, None]) -> AsyncGenerator[T, None]:
         if self._started:
@@ -281,9 +292,8 @@ class Pager:
         if generator is not None:
             try:
                 await generator.aclose()
-            except RuntimeError:  # being iterated right now by another task
-                for task in self._ahead.values():
-                    task.cancel()
+            except RuntimeError:  # being iterated, or closed, right now by another task
+                await cancel_and_wait(list(self._ahead.values()))
 
     async def collect(self) -> list[Conference]:
         """Every item (up to ``limit``) in a list."""
@@ -450,14 +460,4 @@ class Pager:
     async def _cancel_ahead(self) -> None:
         tasks = list(self._ahead.values())
         self._ahead.clear()
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            try:
-                await task
-            except asyncio.CancelledError:
-                current = asyncio.current_task()
-                if current is not None and current.cancelling():
-                    raise
-            except Exception:
-                pass
+        await cancel_and_wait(tasks)

@@ -7,18 +7,26 @@ checks capabilities, and owns the transport's life cycle (``async with`` / ``acl
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType, TracebackType
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 import attrs
 
-from .errors import ConfigurationError, InvalidRequestError, UnsupportedOperationError
+from ._merged import MergedPager, parse_merged_cursor
+from ._tasks import cancel_and_wait
+from .errors import (
+    ConfigurationError,
+    InvalidRequestError,
+    NotFoundError,
+    UnsupportedOperationError,
+)
 from .model import Conference, ConferenceStatus
-from .paging import Pager
+from .paging import Pager, decode_resume_token
 from .transport import Transport
 
 __all__ = [
@@ -40,6 +48,8 @@ class Capability(enum.StrEnum):
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+# Items per page of ``pages()`` over a listing of every region (it has no pages of its own).
+_MERGED_PAGE_SIZE = 250
 
 
 def aware_utc(value: object, argument: str) -> datetime:
@@ -78,7 +88,8 @@ def check_id(value: object, argument: str = "id") -> str:
     return _text(value, argument)
 
 
-def _positive_int(value: object, argument: str) -> int:
+def positive_int(value: object, argument: str) -> int:
+    """``value`` when it is an integer >= 1 (not a bool), else :class:`InvalidRequestError`."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidRequestError(f"{argument} must be an integer >= 1, got {value!r}")
     if value < 1:
@@ -158,8 +169,8 @@ class ListQuery:
             name=name,
             created_after=after,
             created_before=before,
-            page_size=None if page_size is None else _positive_int(page_size, "page_size"),
-            limit=None if limit is None else _positive_int(limit, "limit"),
+            page_size=None if page_size is None else positive_int(page_size, "page_size"),
+            limit=None if limit is None else positive_int(limit, "limit"),
             resume_token=resume_token,
             filters=_EMPTY if not filters else MappingProxyType(dict(filters)),
         )
@@ -200,7 +211,7 @@ class ConferenceService(Protocol):
         filters: Mapping[str, Any] | None = None,
     ) -> Pager: ...
 
-    async def get(self, id: str, *, region: str | None = None) -> Conference: ...
+    async def get(self, id: str | Conference, *, region: str | None = None) -> Conference: ...
 
     async def create(self, **fields: Any) -> Conference: ...
 
@@ -217,15 +228,21 @@ class ConferenceService(Protocol):
 
 
 class BaseConferenceService:
-    """Shared plumbing for adapters: neutral validation, capabilities, life cycle.
+    """Shared plumbing for adapters: the neutral semantics, validation, capabilities, life
+    cycle.
 
-    Subclasses set ``provider``, ``regions``, ``capabilities`` and implement ``_list``,
-    ``_get`` and (when capable) ``create``.
+    Subclasses set ``provider``, ``regions``, ``capabilities`` (and ``region_scoped``), and
+    implement ``_list``, ``_resume``, ``_get`` (``_list_order`` when region-scoped) and,
+    when capable, ``create``. The meaning of a missing region lives here, once: a listing
+    without one covers every region, ``get`` finds a conference wherever it is.
     """
 
     provider: ClassVar[str]
     regions: ClassVar[tuple[str, ...]]
     capabilities: ClassVar[frozenset[Capability]]
+    region_scoped: ClassVar[bool] = False
+    """Whether one request reaches only one region, so that "every region" takes one request
+    per region (Telnyx: a request without ``region`` means the account's default region)."""
 
     def __init__(self, transport: Transport, *, default_region: str | None = None) -> None:
         self._transport = transport
@@ -302,8 +319,11 @@ class BaseConferenceService:
         resume_token: str | None = None,
         filters: Mapping[str, Any] | None = None,
     ) -> Pager:
-        """List conferences, newest pages streamed as they arrive. Nothing is sent until
-        the pager is iterated; bad arguments raise here, at once.
+        """List conferences, streamed as pages arrive. Nothing is sent until the pager is
+        iterated; bad arguments raise here, at once.
+
+        ``region`` says where to look; without it, the service's ``default_region``, and
+        without that, every region (one stream in the provider's order).
         """
         self._require(Capability.LIST)
         query = ListQuery.build(
@@ -317,19 +337,146 @@ class BaseConferenceService:
             resume_token=resume_token,
             filters=filters,
         )
-        pager = self._list(query)
+        if query.region is not None:
+            query = attrs.evolve(query, region=self._region(query.region))
+        if query.resume_token is not None:
+            pager = self._resume_listing(query)
+        else:
+            pager = self._start_listing(query)
         self._pagers.add(pager)
         return pager
 
+    def _start_listing(self, query: ListQuery) -> Pager:
+        if query.region is None and self._default_region is not None:
+            query = attrs.evolve(query, region=self._default_region)
+        if query.region is not None or not self.region_scoped:
+            return self._list(query)
+        # A request reaches one region: "everywhere" is one listing per region, merged.
+        children = [
+            (region, self._list(attrs.evolve(query, region=region))) for region in self.regions
+        ]
+        return self._merge_regions(children, query)
+
+    def _resume_listing(self, query: ListQuery) -> Pager:
+        assert query.resume_token is not None
+        cursor, skip = decode_resume_token(query.resume_token, self.provider)
+        positions = parse_merged_cursor(cursor, self.regions)
+        if positions is None:
+            return self._resume(query, cursor, skip)
+        if query.region is not None:
+            raise InvalidRequestError(
+                "resume_token continues a listing of every region; it takes no region="
+            )
+        children = []
+        for region, position in positions:
+            if position is not None:
+                # Filters given with the token are checked against each region's saved query
+                # (which names its region); a bare token is taken as it is.
+                asked = attrs.evolve(query, region=region) if query.has_filters else query
+                children.append((region, self._resume(asked, *position)))
+        return self._merge_regions(children, query)
+
+    def _merge_regions(self, children: Sequence[tuple[str, Pager]], query: ListQuery) -> Pager:
+        return MergedPager(
+            self.provider,
+            children,
+            regions=self.regions,
+            key=self._list_order,
+            limit=query.limit,
+            page_size=query.page_size or _MERGED_PAGE_SIZE,
+        )
+
     def _list(self, query: ListQuery) -> Pager:
+        """A new listing of ``query`` (``region`` is canonical, or ``None`` when the
+        provider lists every region in one request)."""
         raise NotImplementedError
 
-    async def get(self, id: str, *, region: str | None = None) -> Conference:
-        """Fetch one conference by its provider id."""
+    def _resume(self, query: ListQuery, cursor: Any, skip: int) -> Pager:
+        """A listing continuing at ``cursor`` (``skip`` items of it already handed out),
+        which came from a resume token: check it field by field (``InvalidRequestError``),
+        and that any filters given with it are those it was made with."""
+        raise NotImplementedError
+
+    def _list_order(self, conf: Conference) -> Any:
+        """The provider's list order as a sort key (smallest first), for merging regions;
+        region-scoped providers define it."""
+        raise NotImplementedError
+
+    async def get(self, id: str | Conference, *, region: str | None = None) -> Conference:
+        """Fetch one conference by its id, or fetch a :class:`Conference` again.
+
+        It is found wherever it lives: ``region=`` (or the conference's ``data_region``,
+        else the ``default_region``) is where to look first, then every other region
+        concurrently; :class:`NotFoundError` names the regions asked. A provider that
+        retrieves by id alone checks ``region=`` and needs nothing more.
+        """
         self._require(Capability.GET)
-        return await self._get(check_id(id), region=region)
+        conference_id, first = self._lookup_target(id, region)
+        if not self.region_scoped:
+            return await self._get(conference_id, region=first)
+        if first is None:
+            first = self._default_region
+        return await self._find(conference_id, first)
+
+    def _lookup_target(self, target: object, region: str | None) -> tuple[str, str | None]:
+        """The id to fetch and the region to look in first, from ``get``'s arguments."""
+        hint = self._region(region)
+        if not isinstance(target, Conference):
+            return check_id(target), hint
+        if target.provider != self.provider:
+            raise InvalidRequestError(
+                f"this {self.provider} service cannot fetch a {target.provider} conference "
+                f"({target.id!r})"
+            )
+        if hint is None and target.data_region in self.regions:
+            hint = target.data_region
+        return check_id(target.id), hint
+
+    async def _find(self, id: str, first: str | None) -> Conference:
+        """``id`` from the region ``first``, else from whichever region has it."""
+        asked: list[str] = []
+        misses: list[NotFoundError] = []
+        if first is not None:
+            asked.append(first)
+            try:
+                return await self._get(id, region=first)
+            except NotFoundError as exc:
+                misses.append(exc)
+        rest = [region for region in self.regions if region != first]
+        asked.extend(rest)
+        tasks = {
+            asyncio.create_task(
+                self._get(id, region=region), name=f"confclient get {self.provider}:{region}"
+            ): region
+            for region in rest
+        }
+        failures: dict[str, Exception] = {}
+        try:
+            pending = set(tasks)
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    error = task.exception()
+                    if error is None:
+                        return task.result()
+                    if isinstance(error, NotFoundError):
+                        misses.append(error)
+                    elif isinstance(error, Exception):
+                        failures[tasks[task]] = error
+                    else:  # pragma: no cover - KeyboardInterrupt and the like
+                        raise error
+        finally:
+            # Done ones too: awaiting them retrieves what they raised (never logged as lost).
+            await cancel_and_wait(tasks)
+        for region in rest:  # a failure that is not "not found" says more: the first one
+            if region in failures:
+                error = failures[region]
+                error.add_note(f"while looking for {id!r} in {self.provider}:{region}")
+                raise error
+        raise _not_found_in(misses, asked)
 
     async def _get(self, id: str, *, region: str | None) -> Conference:
+        """One conference from one region (``None``: the provider needs none)."""
         raise NotImplementedError
 
     async def create(self, **fields: Any) -> Conference:
@@ -357,3 +504,18 @@ class BaseConferenceService:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _not_found_in(misses: Sequence[NotFoundError], asked: Sequence[str]) -> NotFoundError:
+    """One :class:`NotFoundError` for a search of several regions: the first answer's
+    details, naming every region asked."""
+    first = misses[0]
+    return NotFoundError(
+        status=first.status,
+        provider=first.provider,
+        errors=first.errors,
+        request_id=first.request_id,
+        method=first.method,
+        url=first.url,
+        regions=asked,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Final
 
 import aiohttp
@@ -20,7 +21,7 @@ from confclient import (
     Timeout,
 )
 from confclient.decoding import raise_for_status
-from confclient.paging import DeferredItems, RawPage, decode_resume_token
+from confclient.paging import DeferredItems, RawPage
 from confclient.service import BaseConferenceService
 from confclient.transport import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, Transport
 
@@ -34,6 +35,9 @@ from .records import (
 )
 
 __all__ = ["DEFAULT_BASE_URL", "TelnyxConferenceService"]
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND: Final = timedelta(microseconds=1)
 
 DEFAULT_BASE_URL: Final = "https://api.telnyx.com/v2"
 DEFAULT_PAGE_CONCURRENCY: Final = 16
@@ -71,6 +75,7 @@ class TelnyxConferenceService(BaseConferenceService):
 
     provider: ClassVar[str] = PROVIDER
     regions: ClassVar[tuple[str, ...]] = REGIONS
+    region_scoped: ClassVar[bool] = True  # a request without region= lists one data region
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {Capability.LIST, Capability.GET, Capability.CREATE}
     )
@@ -129,15 +134,10 @@ class TelnyxConferenceService(BaseConferenceService):
     # -- list -------------------------------------------------------------------------------
 
     def _list(self, query: ListQuery) -> Pager:
-        if query.resume_token is None:
-            params = build_list_params(query)
-            return Pager(
-                self,
-                {"q": [list(p) for p in params], "n": 1},
-                limit=query.limit,
-                page_concurrency=self.page_concurrency,
-            )
-        cursor, skip = decode_resume_token(query.resume_token, PROVIDER)
+        cursor = {"q": [list(p) for p in build_list_params(query)], "n": 1}
+        return Pager(self, cursor, limit=query.limit, page_concurrency=self.page_concurrency)
+
+    def _resume(self, query: ListQuery, cursor: Any, skip: int) -> Pager:
         saved = _check_cursor(cursor)
         if query.has_filters or query.page_size is not None:
             given = build_list_params(query)
@@ -152,6 +152,11 @@ class TelnyxConferenceService(BaseConferenceService):
         return Pager(
             self, cursor, limit=query.limit, skip=skip, page_concurrency=self.page_concurrency
         )
+
+    def _list_order(self, conf: Conference) -> Any:
+        """Telnyx lists by descending ``expires_at`` (ties: ascending id)."""
+        assert conf.expires_at is not None  # required in every Telnyx record
+        return (-(conf.expires_at - _EPOCH) // _MICROSECOND, conf.id)
 
     def page_cursor(self, cursor: Any, number: int) -> Any:
         """The cursor of page ``number`` of the listing ``cursor`` belongs to (lets the
@@ -248,7 +253,7 @@ class TelnyxConferenceService(BaseConferenceService):
             hold_media_name=hold_media_name,
             max_participants=max_participants,
             start_conference_on_create=start_conference_on_create,
-            region=region,
+            region=self.default_region if region is None else region,
         )
         url = self._transport.url("conferences")
         response = await self._transport.request(

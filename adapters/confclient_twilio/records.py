@@ -131,9 +131,12 @@ def to_conference(
     raw: JSONObject,
     *,
     path: str = "",
-    data_region: str | None = None,
 ) -> Conference:
-    """The neutral :class:`Conference` for a Twilio summary (``raw`` kept as received)."""
+    """The neutral :class:`Conference` for a Twilio summary (``raw`` kept as received).
+
+    Its ``data_region`` is the summary's own ``mixer_region``: Twilio lists and retrieves
+    every region through one endpoint, so that is the only region a summary has.
+    """
     if not record.conference_sid:
         raise DecodeError(
             "twilio: a conference summary has no conference_sid",
@@ -177,7 +180,7 @@ def to_conference(
         max_concurrent_participants=record.max_concurrent_participants,
         account_id=record.account_sid,
         tags=record.tags,
-        data_region=data_region,
+        data_region=record.mixer_region,
         raw=raw,
     )
 
@@ -200,7 +203,8 @@ def _opt_time(value: object) -> datetime | None:
 
 
 def _decode_fast(record: object, data_region: str | None) -> Conference | None:
-    """The common case of decoding one summary, in one pass with exact-type checks.
+    """The common case of decoding one summary, in one pass with exact-type checks
+    (``data_region`` is ignored: a summary's is its ``mixer_region``).
 
     It returns ``None`` as soon as anything is not as documented; the caller then takes the
     cattrs path, which raises the :class:`DecodeError` naming the field. Both paths accept
@@ -271,7 +275,7 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
         max_concurrent_participants=max_concurrent,
         account_id=account_sid,
         tags=tag_tuple,
-        data_region=data_region,
+        data_region=mixer_region,
         raw=freeze_record(record, _CONTAINER_KEYS, _KNOWN_KEYS),
     )
 
@@ -281,7 +285,7 @@ def _decode_slow(
 ) -> Conference:
     native = _structure(record, TwilioConference, path, status, headers)
     assert isinstance(record, Mapping)  # the converter accepts objects only
-    return to_conference(native, record, path=path, data_region=data_region)
+    return to_conference(native, record, path=path)
 
 
 def _decode(

@@ -22,10 +22,9 @@ from confclient import (
     RetryPolicy,
     Timeout,
     UnsafeRedirectError,
-    UnsupportedFilterError,
 )
 from confclient.decoding import raise_for_status
-from confclient.paging import DeferredItems, RawPage, decode_resume_token
+from confclient.paging import DeferredItems, RawPage
 from confclient.service import BaseConferenceService
 from confclient.transport import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, Transport
 
@@ -158,10 +157,10 @@ class TwilioInsightsConferenceService(BaseConferenceService):
     # -- list -------------------------------------------------------------------------------
 
     def _list(self, query: ListQuery) -> Pager:
-        if query.resume_token is None:
-            url = self._transport.url("Conferences", params=build_list_params(query))
-            return Pager(self, url.raw_path_qs, limit=query.limit)
-        cursor, skip = decode_resume_token(query.resume_token, PROVIDER)
+        url = self._transport.url("Conferences", params=build_list_params(query))
+        return Pager(self, url.raw_path_qs, limit=query.limit)
+
+    def _resume(self, query: ListQuery, cursor: Any, skip: int) -> Pager:
         try:
             saved = self._cursor_url(cursor)
         except (UnsafeRedirectError, DecodeError):
@@ -218,7 +217,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
             decode_records,
             status=response.status,
             headers=response.headers,
-            data_region=url.query.get("MixerRegion"),
+            data_region=None,  # each record's own mixer_region
         )
         # Decoded by the pager once the next page is on its way.
         items = DeferredItems(records, decode)
@@ -227,12 +226,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
     # -- get --------------------------------------------------------------------------------
 
     async def _get(self, id: str, *, region: str | None) -> Conference:
-        if region is not None:
-            raise UnsupportedFilterError(
-                "twilio retrieves a conference by its SID alone; it takes no region",
-                provider=PROVIDER,
-                filter="region",
-            )
+        # By SID alone: a region (already checked by the caller) is not needed.
         url = self._transport.url("Conferences", check_conference_sid(id, "id"))
         response = await self._transport.request("GET", url)
         raise_for_status(response, parse_error)

@@ -39,7 +39,7 @@ def _slow_twilio(record: Any) -> Conference:
     native = twilio_records._structure(
         record, twilio_records.TwilioConference, "conferences[0]", 200, {}
     )
-    return twilio_records.to_conference(native, record, path="conferences[0]", data_region="US")
+    return twilio_records.to_conference(native, record, path="conferences[0]")
 
 
 PATHS: dict[str, tuple[Callable[[Any, str | None], Conference | None], Callable[..., Any]]] = {

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote_plus
 
 import aiohttp
 import pytest
@@ -115,9 +116,23 @@ async def test_get_and_regions(sb: Sandbox, svc: Any) -> None:
     conf = await svc.get(record["id"], region="middle east")
     assert conf.id == record["id"]
     assert conf.raw == record
+    assert conf.data_region == "Middle East"
+    assert sb.stats.total_requests == 1  # the right region first: one request
+    # A wrong region is only where to look first: the others are asked next.
+    again = await svc.get(record["id"], region="US")
+    assert again == conf
+    asked = [target for _, target in sb.stats.queries[1:]]
+    assert asked[0].endswith("region=US")
+    assert sorted(asked[1:]) == sorted(
+        f"/v2/conferences/{record['id']}?region={quote_plus(r)}"
+        for r in ("Australia", "Europe", "Middle East")
+    )
+    assert await svc.get(conf) == conf  # fetched again from its own region
+    assert sb.stats.queries[-1][1].endswith("region=Middle+East")
     with pytest.raises(NotFoundError) as info:
-        await svc.get(record["id"], region="US")  # its data lives in another region
+        await svc.get("3fa85f64-5717-4562-b3fc-2c963f66afa6")
     assert info.value.code == "90058"
+    assert info.value.regions == ("Australia", "Europe", "Middle East", "US")
 
 
 async def test_path_traversal_stays_one_segment(sb: Sandbox, svc: Any) -> None:
@@ -125,8 +140,9 @@ async def test_path_traversal_stays_one_segment(sb: Sandbox, svc: Any) -> None:
         with pytest.raises(NotFoundError) as info:
             await svc.get(evil)
         assert info.value.code == "90058"  # the conference route answered, nothing else
-    assert sb.stats.paths["/v2/conferences/..%2Fbalance"] == 1
-    assert sb.stats.paths["/v2/conferences/%2E%2E"] == 1
+    # Looked for in each of the four regions, always as one segment.
+    assert sb.stats.paths["/v2/conferences/..%2Fbalance"] == 4
+    assert sb.stats.paths["/v2/conferences/%2E%2E"] == 4
     assert not any(path.startswith("/v2/balance") for path in sb.stats.paths)
     assert all(route == "/v2/conferences/{id}" for _, route in sb.stats.requests)
 
@@ -173,10 +189,14 @@ async def test_server_side_validation_keeps_the_source(svc: Any) -> None:
 async def test_wrong_key_is_authentication_error(sb: Sandbox) -> None:
     async with confclient.connect("telnyx", api_key="KEYwrong", base_url=sb.telnyx_base_url) as svc:
         with pytest.raises(AuthenticationError) as info:
-            await svc.list().collect()
-    assert info.value.code == "10009"
+            await svc.list(region="US").collect()
+        with pytest.raises(AuthenticationError) as every_region:
+            await svc.list().collect()  # one listing per region: the error as it came
+    assert info.value.code == every_region.value.code == "10009"
     assert info.value.status == 401
-    assert sb.stats.total_requests == 1  # a 401 is not retried
+    assert any("while listing telnyx:" in note for note in every_region.value.__notes__)
+    # A 401 is not retried: one request, then one per region.
+    assert sb.stats.total_requests == 1 + 4
 
 
 @pytest.mark.parametrize("fault", ["500", "503", "429", "drop", "truncate"])
@@ -208,7 +228,7 @@ async def test_status_faults_after_the_last_retry(sb: Sandbox, fault: str, cls: 
     policy = RetryPolicy(max_attempts=3, backoff_base=0.0, retry_after_max=0.01)
     async with sb.connect("telnyx", retry=policy) as svc:
         with pytest.raises(cls) as info:
-            await svc.get(sb.telnyx_records("US")[0]["id"])
+            await svc.get(sb.telnyx_records("US")[0]["id"], region="US")
     assert info.value.status == int(fault)
     assert info.value.code
     assert sb.stats.total_requests == 3
@@ -291,7 +311,7 @@ async def test_api_key_never_in_repr_errors_or_debug_logs(
     sb.queue_faults("drop", "drop", "drop", "drop")
     async with sb.connect("telnyx", retry=FAST_RETRY) as svc:
         with pytest.raises(TransportError) as info:
-            await svc.list().collect()
+            await svc.list(region="US").collect()
         texts += [str(info.value), repr(info.value), str(info.value.__cause__)]
     texts += [record.getMessage() for record in caplog.records]
     assert any("GET" in t and "/v2/conferences" in t for t in texts)

@@ -15,6 +15,11 @@ import aiohttp.web_protocol
 
 from confclient.sandbox import Sandbox
 
+#: The region these tests' services look in when a call names none. Most tests here are about
+#: what happens to one request (its retries, timeouts, redirects), so they list and get in one
+#: region instead of every region (where a listing or a lookup is one request per region).
+ONE_REGION = {"telnyx": "US", "twilio": "us1"}
+
 #: No test of this suite may take longer than this: a hang is a failure, never a stuck run.
 HANG_GUARD = 20.0
 #: Nor may one hypothesis example.

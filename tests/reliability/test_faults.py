@@ -31,7 +31,7 @@ from confclient import (
 from confclient import transport as transport_module
 from confclient.sandbox import DEFAULT_FAULTS, TELNYX_REGIONS, TWILIO_MIXER_REGIONS, Sandbox
 
-from ._support import attempts_by_target
+from ._support import ONE_REGION, attempts_by_target
 
 FAULT_RATE = 0.3
 TOTAL = 10_000
@@ -102,7 +102,7 @@ async def test_a_10000_record_listing_through_30_percent_faults_is_exact(
     region = REGION[provider]
     async with Sandbox(seed=seed, size=TOTAL, fault_rate=FAULT_RATE, retry_after=30) as sb:
         expected = sandbox_ids(sb, provider, region)
-        async with sb.connect(provider, retry=PATIENT) as svc:
+        async with sb.connect(provider, default_region=ONE_REGION[provider], retry=PATIENT) as svc:
             pager = svc.list(region=region, page_size=PAGE_SIZE)
             got = [conf.id async for conf in pager]
         assert len(expected) == TOTAL
@@ -130,7 +130,7 @@ async def test_fan_out_of_10000_records_through_30_percent_faults_is_exact(
     per_region = TOTAL // len(regions)  # 4 x 2,500 or 8 x 1,250
     async with Sandbox(seed=seed, size=per_region, fault_rate=FAULT_RATE, retry_after=30) as sb:
         expected = {region: sandbox_ids(sb, provider, region) for region in regions}
-        async with sb.connect(provider, retry=PATIENT) as svc:
+        async with sb.connect(provider, default_region=ONE_REGION[provider], retry=PATIENT) as svc:
             got = await fan_out(svc, regions=regions, page_size=PAGE_SIZE).collect()
         assert len(got) == TOTAL
         assert Counter(c.id for c in got) == Counter(i for ids in expected.values() for i in ids)
@@ -155,7 +155,7 @@ async def test_a_budget_of_n_retries_is_n_plus_one_requests_at_the_server(
         conf_id = sandbox_ids(sb, provider, REGION[provider])[0]
         sb.queue_faults(*[fault] * (retries + 10))
         policy = RetryPolicy(max_attempts=retries + 1, backoff_base=0.001)
-        async with sb.connect(provider, retry=policy) as svc:
+        async with sb.connect(provider, default_region=ONE_REGION[provider], retry=policy) as svc:
             with pytest.raises(ERROR_OF_FAULT[fault]):
                 await svc.get(conf_id)
         assert sb.stats.total_requests == retries + 1
@@ -174,7 +174,7 @@ async def test_a_tight_budget_under_30_percent_faults_never_exceeds_itself(
     async with Sandbox(seed=5, size=300, fault_rate=FAULT_RATE, retry_after=0.001) as sb:
         ids = sandbox_ids(sb, provider, REGION[provider])
         outcomes: Counter[str] = Counter()
-        async with sb.connect(provider, retry=policy) as svc:
+        async with sb.connect(provider, default_region=ONE_REGION[provider], retry=policy) as svc:
             for conf_id in ids:
                 try:
                     conf = await svc.get(conf_id)
@@ -209,7 +209,7 @@ async def test_retry_after_is_honoured_up_to_the_cap(
         conf_id = sandbox_ids(sb, provider, REGION[provider])[0]
         sb.queue_faults("429", "503")
         policy = RetryPolicy(max_attempts=3, backoff_base=0.5, backoff_max=0.5, retry_after_max=cap)
-        async with sb.connect(provider, retry=policy) as svc:
+        async with sb.connect(provider, default_region=ONE_REGION[provider], retry=policy) as svc:
             loop = asyncio.get_running_loop()
             started = loop.time()
             assert (await svc.get(conf_id)).id == conf_id
@@ -228,7 +228,7 @@ async def test_faults_without_retry_after_wait_a_jittered_backoff(
         conf_id = sb.telnyx_records("US")[0]["id"]
         sb.queue_faults("500", "drop", "truncate", "500")
         policy = RetryPolicy(max_attempts=5, backoff_base=0.004, backoff_max=0.02)
-        async with sb.connect("telnyx", retry=policy) as svc:
+        async with sb.connect("telnyx", default_region=ONE_REGION["telnyx"], retry=policy) as svc:
             assert (await svc.get(conf_id)).id == conf_id
     assert len(retry_waits) == 4
     for number, wait in enumerate(retry_waits, start=1):

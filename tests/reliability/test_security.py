@@ -25,7 +25,7 @@ import traceback
 import tracemalloc
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 import pytest
 from aiohttp import web
@@ -46,7 +46,7 @@ from confclient import (
 from confclient.sandbox import Sandbox
 from confclient.transport import DEFAULT_MAX_BODY_BYTES
 
-from ._support import Trap, trap
+from ._support import ONE_REGION, Trap, trap
 
 FAST = RetryPolicy(max_attempts=3, backoff_base=0.001, retry_after_max=0.001)
 TWILIO_LIST = "/v1/Conferences"
@@ -99,7 +99,7 @@ async def test_a_next_page_elsewhere_is_refused_and_never_contacted(
     other request is made."""
     target = far_trap if where == "another host" else near_trap
     sb.twilio_next_page_origin = target.origin
-    async with sb.connect("twilio", retry=FAST) as svc:
+    async with sb.connect("twilio", default_region=ONE_REGION["twilio"], retry=FAST) as svc:
         error = await error_of(svc.list(region="us1", page_size=5).collect())
     assert isinstance(error, UnsafeRedirectError)
     assert target.origin in str(error)
@@ -134,7 +134,7 @@ async def test_a_redirect_elsewhere_is_refused_and_never_followed(
     ``UnsafeRedirectError`` at once (no retry), and the other host receives nothing."""
     sb.redirect_origin = far_trap.origin
     sb.queue_faults("redirect")
-    async with sb.connect(provider, retry=FAST) as svc:
+    async with sb.connect(provider, default_region=ONE_REGION[provider], retry=FAST) as svc:
         error = await error_of(operation(svc, sb, name))
     assert isinstance(error, UnsafeRedirectError), error
     assert far_trap.origin in str(error)
@@ -150,7 +150,7 @@ async def test_a_redirect_to_the_same_origin_is_not_followed_either(
     ``APIError`` with the 307, and the server saw one request."""
     sb.redirect_origin = sb.base_url
     sb.queue_faults("redirect")
-    async with sb.connect(provider, retry=FAST) as svc:
+    async with sb.connect(provider, default_region=ONE_REGION[provider], retry=FAST) as svc:
         error = await error_of(operation(svc, sb, "get"))
     assert isinstance(error, APIError)
     assert error.status == 307
@@ -240,7 +240,9 @@ async def test_a_redirect_to_something_that_is_no_url_is_refused(location: str) 
     await site.start()
     try:
         base_url = f"http://127.0.0.1:{runner.addresses[0][1]}/v2"
-        async with confclient.connect("telnyx", api_key="KEY0123", base_url=base_url) as svc:
+        async with confclient.connect(
+            "telnyx", default_region="US", api_key="KEY0123", base_url=base_url
+        ) as svc:
             error = await error_of(svc.get("x"))
     finally:
         await runner.cleanup()
@@ -278,7 +280,7 @@ async def test_a_path_parameter_is_one_segment_at_the_server(
     with the query the caller gave and no other, and the conference route answers (404,
     Telnyx code 90058). An id no URL can carry is refused before any request."""
     seen = sb.stats.total_requests
-    async with sb.connect("telnyx", retry=FAST) as svc:
+    async with sb.connect("telnyx", default_region=ONE_REGION["telnyx"], retry=FAST) as svc:
         if not conf_id.strip():
             with pytest.raises(InvalidRequestError):
                 await svc.get(conf_id, region=region)
@@ -294,17 +296,24 @@ async def test_a_path_parameter_is_one_segment_at_the_server(
         with pytest.raises(NotFoundError) as info:
             await svc.get(conf_id, region=region)
     assert info.value.code == "90058"
-    assert sb.stats.total_requests == seen + 1
-    method, target = sb.stats.queries[-1]
-    path, _, query = target.partition("?")
-    prefix = "/v2/conferences/"
-    assert method == "GET"
-    assert path.startswith(prefix)
-    segment = path.removeprefix(prefix)
-    assert "/" not in segment
-    assert segment not in (".", "..")
-    assert unquote(segment, errors="strict") == conf_id
-    assert query == ("" if region is None else f"region={region}")
+    # Not found where it was looked for first, so looked for in every region: four
+    # requests, each the one segment and the region, and no other query.
+    assert sb.stats.total_requests == seen + 4
+    queries = []
+    for method, target in sb.stats.queries[-4:]:
+        path, _, query = target.partition("?")
+        prefix = "/v2/conferences/"
+        assert method == "GET"
+        assert path.startswith(prefix)
+        segment = path.removeprefix(prefix)
+        assert "/" not in segment
+        assert segment not in (".", "..")
+        assert unquote(segment, errors="strict") == conf_id
+        queries.append(unquote_plus(query))
+    assert queries[0] == f"region={region or ONE_REGION['telnyx']}"
+    assert sorted(queries) == sorted(
+        f"region={r}" for r in ("Australia", "Europe", "Middle East", "US")
+    )
     assert set(sb.stats.requests) == {("GET", "/v2/conferences/{id}")}
 
 
@@ -342,7 +351,7 @@ async def test_text_no_request_can_carry_is_refused_before_any_request(
     """Arguments holding a lone surrogate cannot be sent (no URL or JSON body can carry
     them): the caller gets ``InvalidRequestError``, not an encoder's ``UnicodeEncodeError``
     or ``TypeError``, and nothing is sent."""
-    async with sb.connect(provider, retry=FAST) as svc:
+    async with sb.connect(provider, default_region=ONE_REGION[provider], retry=FAST) as svc:
         with pytest.raises(InvalidRequestError):
             await call(svc)
     assert sb.stats.total_requests == 0
@@ -410,8 +419,8 @@ async def test_secrets_never_appear_in_reprs_errors_tracebacks_or_debug_logs(
     stall = Timeout(total=0.1)
 
     services = [
-        sb.connect("telnyx", retry=FAST),
-        sb.connect("twilio", retry=FAST),
+        sb.connect("telnyx", default_region=ONE_REGION["telnyx"], retry=FAST),
+        sb.connect("twilio", default_region=ONE_REGION["twilio"], retry=FAST),
         confclient.connect(
             "twilio",
             account_sid=sb.twilio_account_sid,
@@ -442,12 +451,16 @@ async def test_secrets_never_appear_in_reprs_errors_tracebacks_or_debug_logs(
             errors.append(await error_of(svc.get("CF" + "0" * 32)))  # 404 (Telnyx: 404 too)
             sb.queue_faults("500", "500", "500")
             errors.append(await error_of(confclient.fan_out(svc, regions=[region]).collect()))
-        async with sb.connect(svc.provider, max_body_bytes=1024, retry=FAST) as big:
+        async with sb.connect(
+            svc.provider, default_region=ONE_REGION[svc.provider], max_body_bytes=1024, retry=FAST
+        ) as big:
             errors.append(await error_of(big.list(region=region).collect()))
     sb.twilio_next_page_origin = far_trap.origin
-    async with sb.connect("twilio", retry=FAST) as svc:
+    async with sb.connect("twilio", default_region=ONE_REGION["twilio"], retry=FAST) as svc:
         errors.append(await error_of(svc.list(page_size=5).collect()))
-    wrong = confclient.connect("telnyx", api_key=WRONG_KEY, base_url=sb.telnyx_base_url)
+    wrong = confclient.connect(
+        "telnyx", default_region="US", api_key=WRONG_KEY, base_url=sb.telnyx_base_url
+    )
     async with wrong:
         errors.append(await error_of(wrong.list().collect()))
         shown += [repr(wrong), str(wrong)]
@@ -460,7 +473,9 @@ async def test_secrets_never_appear_in_reprs_errors_tracebacks_or_debug_logs(
     # argument, as any function given a key does: only their formatted traceback is checked.)
     talked = len(errors)
     with pytest.raises(ConfigurationError) as bad_config:
-        confclient.connect("telnyx", api_key=sb.telnyx_api_key, base_url="http://a.example/v2")
+        confclient.connect(
+            "telnyx", default_region="US", api_key=sb.telnyx_api_key, base_url="http://a.example/v2"
+        )
     errors.append(bad_config.value)
 
     kinds = {type(e).__name__ for e in errors}
@@ -571,6 +586,7 @@ async def test_a_body_larger_than_the_cap_is_refused_without_reading_it(declared
         async with confclient.connect(
             "telnyx",
             api_key="KEY0123",
+            default_region="US",
             base_url=f"http://127.0.0.1:{port}/v2",
             max_body_bytes=CAP,
             retry=FAST,
@@ -598,7 +614,9 @@ async def test_a_sandbox_page_over_the_cap_is_refused_with_a_clear_error(
     8 MiB: far above any page (a 1000-record Twilio page is about 1 MiB), far below what
     would hurt a backend."""
     assert DEFAULT_MAX_BODY_BYTES == 8 * 1024 * 1024
-    async with sb.connect(provider, max_body_bytes=2048, retry=FAST) as svc:
+    async with sb.connect(
+        provider, default_region=ONE_REGION[provider], max_body_bytes=2048, retry=FAST
+    ) as svc:
         assert svc.transport.max_body_bytes == 2048
         error = await error_of(svc.list(page_size=20).collect())
     assert isinstance(error, ResponseTooLargeError)

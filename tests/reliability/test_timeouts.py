@@ -18,7 +18,7 @@ import pytest
 from confclient import RetryPolicy, Timeout, TransportTimeoutError
 from confclient.sandbox import Sandbox
 
-from ._support import client_tasks, wait_until
+from ._support import ONE_REGION, client_tasks, wait_until
 
 LIMIT = 0.15  # seconds: the one limit each test sets
 SLACK = 1.0  # seconds: scheduling on a busy 2-core machine, never a stall's length
@@ -50,7 +50,9 @@ async def test_a_stall_is_a_timeout_error_within_the_limits(
     policy = RetryPolicy(max_attempts=attempts, backoff_base=0.001)
     async with Sandbox(seed=1, size=5) as sb:
         sb.queue_faults(*[stall] * 5)
-        async with sb.connect(provider, timeout=TIMEOUTS[limit], retry=policy) as svc:
+        async with sb.connect(
+            provider, default_region=ONE_REGION[provider], timeout=TIMEOUTS[limit], retry=policy
+        ) as svc:
             loop = asyncio.get_running_loop()
             started = loop.time()
             with pytest.raises(TransportTimeoutError) as info:
@@ -73,7 +75,12 @@ async def test_a_listing_that_stalls_midway_ends_in_a_timeout_and_leaves_nothing
     policy = RetryPolicy(max_attempts=2, backoff_base=0.001)
     async with Sandbox(seed=2, size=100, faults=["stall", "stall_body"]) as sb:
         got: list[Any] = []
-        async with sb.connect(provider, timeout=Timeout(total=LIMIT), retry=policy) as svc:
+        async with sb.connect(
+            provider,
+            default_region=ONE_REGION[provider],
+            timeout=Timeout(total=LIMIT),
+            retry=policy,
+        ) as svc:
 
             async def consume() -> None:
                 async for conf in svc.list(region=REGION[provider], page_size=10):
@@ -95,7 +102,9 @@ async def test_the_deadline_bounds_a_call_with_no_other_limit() -> None:
     policy = RetryPolicy(max_attempts=50, backoff_base=0.001)
     async with Sandbox(seed=3, size=5) as sb:
         sb.queue_faults(*["stall"] * 50)
-        async with sb.connect("telnyx", timeout=timeout, retry=policy) as svc:
+        async with sb.connect(
+            "telnyx", default_region=ONE_REGION["telnyx"], timeout=timeout, retry=policy
+        ) as svc:
             loop = asyncio.get_running_loop()
             started = loop.time()
             with pytest.raises(TransportTimeoutError):
@@ -114,7 +123,9 @@ async def test_the_deadline_counts_the_wait_for_a_free_connection() -> None:
     async with Sandbox(seed=4, size=5) as sb:
         sb.queue_faults("stall")
         conf_id = first_id(sb, "telnyx")
-        async with sb.connect("telnyx", retry=policy, max_connections=1) as svc:
+        async with sb.connect(
+            "telnyx", default_region=ONE_REGION["telnyx"], retry=policy, max_connections=1
+        ) as svc:
             holder = asyncio.create_task(svc.get(conf_id))  # default limits: 30 s
             await wait_until(lambda: sb.stats.in_flight == 1)
             svc.transport.timeout = Timeout(total=None, read=None, deadline=0.3)

@@ -43,8 +43,10 @@ def mocked() -> Any:
 
 @pytest.fixture
 async def svc() -> AsyncIterator[TelnyxConferenceService]:
+    # One region by default: these tests are about one listing's requests (a listing of
+    # every region is one listing per region, tested end to end on the sandbox).
     async with TelnyxConferenceService(
-        api_key=KEY, retry=RetryPolicy(backoff_base=0, max_attempts=3)
+        api_key=KEY, retry=RetryPolicy(backoff_base=0, max_attempts=3), default_region="US"
     ) as service:
         yield service
 
@@ -177,8 +179,16 @@ async def test_errors_are_mapped_and_not_retried(
         await svc.get("abc")
     assert info.value.code == load(fixture)["errors"][0]["code"]
     assert info.value.method == "GET"
-    assert info.value.url == f"{BASE}/conferences/abc"
-    assert len(sent(mocked)) == 1
+    assert info.value.url == f"{BASE}/conferences/abc?region=US"  # the default region first
+    regions = [query_of(url)["region"] for _, url, _ in sent(mocked)]
+    if cls is NotFoundError:
+        # Not in the default region: every other region is asked once, none retried.
+        assert regions[0] == "US"
+        assert sorted(regions) == sorted(svc.regions)
+        assert info.value.regions == ("US", "Australia", "Europe", "Middle East")
+        assert "(looked in US, Australia, Europe, Middle East)" in str(info.value)
+    else:
+        assert regions == ["US"]  # an answer that is not "not found" ends the search
 
 
 async def test_server_errors_are_retried_then_raised(mocked: Any, svc: Any) -> None:

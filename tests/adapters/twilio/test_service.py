@@ -22,7 +22,6 @@ from confclient import (
     NotFoundError,
     RetryPolicy,
     UnsafeRedirectError,
-    UnsupportedFilterError,
     UnsupportedOperationError,
     ValidationError,
 )
@@ -170,10 +169,29 @@ async def test_get_validates_the_sid_before_sending(mocked: Any, svc: Any, bad: 
     assert sent(mocked) == []
 
 
-async def test_get_takes_no_region(mocked: Any, svc: Any) -> None:
-    with pytest.raises(UnsupportedFilterError, match="no region"):
-        await svc.get(SID, region="us1")
-    assert sent(mocked) == []
+async def test_a_region_is_a_checked_hint_it_does_not_need(mocked: Any, svc: Any) -> None:
+    record = load("page1.json")["conferences"][0]
+    mocked.get(f"{BASE}/Conferences/{record['conference_sid']}", payload=record)
+    conf = await svc.get(record["conference_sid"], region="IE1")  # any spelling of a region
+    assert conf.id == record["conference_sid"]
+    paths = [url.path for _, url, _ in sent(mocked)]
+    assert paths == [f"/v1/Conferences/{record['conference_sid']}"]
+    with pytest.raises(InvalidRequestError, match="region must be one of"):
+        await svc.get(record["conference_sid"], region="mars")
+    assert len(sent(mocked)) == 1
+
+
+async def test_get_a_conference_again(mocked: Any, svc: Any) -> None:
+    record = load("page1.json")["conferences"][0]
+    mocked.get(f"{BASE}/Conferences/{record['conference_sid']}", payload=record, repeat=True)
+    conf = await svc.get(record["conference_sid"])
+    assert conf.data_region == record["mixer_region"]  # a summary's region is its own
+    again = await svc.get(conf)
+    assert again == conf
+    other = confclient.Conference(provider="telnyx", id=conf.id)
+    with pytest.raises(InvalidRequestError, match="cannot fetch a telnyx conference"):
+        await svc.get(other)
+    assert len(sent(mocked)) == 2
 
 
 async def test_create_is_unsupported(mocked: Any, svc: Any) -> None:
