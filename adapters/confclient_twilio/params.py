@@ -21,6 +21,7 @@ __all__ = [
     "END_REASONS",
     "MAX_PAGE_SIZE",
     "MIXER_REGIONS",
+    "PARTICIPANT_REGIONS",
     "build_list_params",
     "canonical_region",
     "check_conference_sid",
@@ -28,7 +29,14 @@ __all__ = [
 ]
 
 PROVIDER: Final = "twilio"
-MIXER_REGIONS: Final = ("us1", "us2", "au1", "br1", "ie1", "jp1", "sg1", "de1", "in1")
+#: The regions a conference can be mixed in, as Voice Insights documents them for the
+#: ``MixerRegion`` filter and the summaries' ``mixer_region`` / ``mixer_region_requested``
+#: (specs/twilio-insights-list-conferences.md), in that order. A conference's ``region``.
+MIXER_REGIONS: Final = ("us1", "au1", "br1", "ie1", "jp1", "sg1", "de1")
+#: The regions a participant summary documents (``participant_region`` and
+#: ``conference_region``, specs/participants.md): two more than a conference may be mixed in
+#: (``us2``, ``in1``). Never a conference's region, so never in ``svc.regions``.
+PARTICIPANT_REGIONS: Final = ("us1", "us2", "au1", "br1", "ie1", "jp1", "sg1", "de1", "in1")
 MAX_PAGE_SIZE: Final = 1000
 END_REASONS: Final = (
     "last_participant_left",
@@ -68,7 +76,7 @@ _NEUTRAL_NATIVE = {
 
 
 def canonical_region(region: object, argument: str = "region") -> str:
-    """A Twilio mixer region (``us1``, ``ie1``, ...), matched case-insensitively."""
+    """A documented Twilio mixer region (:data:`MIXER_REGIONS`), matched case-insensitively."""
     if isinstance(region, str) and region.lower() in MIXER_REGIONS:
         return region.lower()
     raise InvalidRequestError(

@@ -367,7 +367,8 @@ class Sandbox:
 
     @property
     def twilio_mixer_regions(self) -> tuple[str, ...]:
-        """The Twilio mixer regions (values of the ``MixerRegion`` parameter)."""
+        """The documented Twilio mixer regions (values of the ``MixerRegion`` parameter; any
+        other value is a 400)."""
         return TWILIO_MIXER_REGIONS
 
     # -- clients

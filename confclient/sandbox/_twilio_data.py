@@ -42,8 +42,10 @@ __all__ = [
     "twilio_subaccount_sids",
 ]
 
-#: Twilio mixer regions (values of ``MixerRegion`` and of the records' ``mixer_region``).
-TWILIO_MIXER_REGIONS: Final = ("us1", "us2", "au1", "br1", "ie1", "jp1", "sg1", "de1", "in1")
+#: The documented Twilio mixer regions, in the documented order: the values of ``MixerRegion``
+#: and of the records' ``mixer_region`` and ``mixer_region_requested``. (``us2`` and ``in1``
+#: are participant regions only: the API documents neither for a conference.)
+TWILIO_MIXER_REGIONS: Final = ("us1", "au1", "br1", "ie1", "jp1", "sg1", "de1")
 TWILIO_STATUSES: Final = ("in_progress", "not_started", "completed", "summary_timeout")
 TWILIO_END_REASONS: Final = (
     "last_participant_left",
@@ -129,8 +131,9 @@ def twilio_subaccount_sids(seed: int) -> tuple[str, ...]:
 
 
 def region_of_sid(sid: str) -> str | None:
-    """The mixer region a generated conference SID belongs to (its last hex digit tells), or
-    ``None`` for a SID no region can hold. ``sid`` must already match ``CF`` + 32 hex."""
+    """The mixer region a generated conference SID belongs to (its last hex digit is the
+    region's index in :data:`TWILIO_MIXER_REGIONS`), or ``None`` for a SID no region can hold
+    (a last digit from 7 to f). ``sid`` must already match ``CF`` + 32 hex, any case."""
     index = int(sid[-1], 16)
     return TWILIO_MIXER_REGIONS[index] if index < len(TWILIO_MIXER_REGIONS) else None
 

@@ -18,7 +18,8 @@ from confclient_telnyx.params import CREATE_FIELDS
 from tests.cli.conftest import Run
 
 UseEnv = Callable[[dict[str, str]], None]
-TWILIO_REGIONS = {"us1", "us2", "au1", "br1", "ie1", "jp1", "sg1", "de1", "in1"}
+# The documented mixer regions (specs/twilio-insights-list-conferences.md), in that order.
+TWILIO_REGIONS = ["us1", "au1", "br1", "ie1", "jp1", "sg1", "de1"]
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -41,11 +42,11 @@ def test_demo_lists_every_region_of_both_providers(run: Run) -> None:
     rows = [line.split()[0:2] for line in text.splitlines() if re.match(r"^(telnyx|twilio) ", line)]
     regions = {tuple(row) for row in rows}
     assert {r for p, r in regions if p == "telnyx"} == {"Australia", "Europe", "Middle", "US"}
-    assert {r for p, r in regions if p == "twilio"} == TWILIO_REGIONS
-    assert len(rows) == 26
+    assert {r for p, r in regions if p == "twilio"} == set(TWILIO_REGIONS)
+    assert len(rows) == 22
     assert "telnyx: 8 conferences in 4 regions" in text
-    assert "twilio: 18 conferences in 9 regions" in text
-    assert re.search(r"^26 conferences, 13 pages, 13 requests, \d+\.\d\d s$", text, re.MULTILINE)
+    assert "twilio: 14 conferences in 7 regions" in text
+    assert re.search(r"^22 conferences, 11 pages, 11 requests, \d+\.\d\d s$", text, re.MULTILINE)
 
 
 def test_demo_is_deterministic_for_a_seed(run: Run) -> None:
@@ -57,7 +58,7 @@ def test_demo_is_deterministic_for_a_seed(run: Run) -> None:
         run("demo", "--size", "1", "--seed", "9"),
     )
     assert table(first.out) == table(second.out)
-    assert len(table(first.out)) == 13
+    assert len(table(first.out)) == 11
     assert table(first.out) != table(run("demo", "--size", "1", "--seed", "10").out)
 
 
@@ -177,7 +178,7 @@ def test_providers_table(run: Run) -> None:
     assert "Australia, Europe, Middle East, US" in telnyx
     assert "list, get " in twilio
     assert "create" not in twilio
-    assert "us1, us2, au1" in twilio
+    assert "us1, au1, br1, ie1, jp1, sg1, de1" in twilio
     assert max(len(line) for line in lines) <= 80
 
 
@@ -185,17 +186,7 @@ def test_providers_json(run: Run) -> None:
     rows = {row["name"]: row for row in json.loads(run("providers", "-f", "json").out)}
     assert rows["telnyx"]["target"] == "confclient_telnyx:TelnyxConferenceService"
     assert rows["telnyx"]["capabilities"] == ["list", "get", "create"]
-    assert rows["twilio"]["regions"] == [
-        "us1",
-        "us2",
-        "au1",
-        "br1",
-        "ie1",
-        "jp1",
-        "sg1",
-        "de1",
-        "in1",
-    ]
+    assert rows["twilio"]["regions"] == TWILIO_REGIONS
 
 
 def test_providers_shows_a_broken_provider(run: Run) -> None:
@@ -249,7 +240,10 @@ def test_sandbox_serves_until_interrupted(run: Run, use_env: UseEnv) -> None:
         assert listed.code == 0, listed.err
         assert len(listed.out.splitlines()) == 12
         use_env({"CONFCLIENT_PROVIDER": "twilio"})
-        assert len(run("list", "-r", "in1", "-f", "ndjson").out.splitlines()) == 3
+        assert len(run("list", "-r", "de1", "-f", "ndjson").out.splitlines()) == 3
+        refused = run("list", "-r", "in1", "-f", "ndjson")  # a participant region only
+        assert (refused.code, refused.out) == (2, "")
+        assert "us1, au1, br1, ie1, jp1, sg1, de1" in refused.err
     finally:
         process.send_signal(signal.SIGINT)
         _out, err = process.communicate(timeout=30)

@@ -152,10 +152,10 @@ def test_created_after_and_before(
     run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox
 ) -> None:
     use_env(confclient_sandbox.env("twilio"))
-    records = confclient_sandbox.twilio_records("us2")
+    records = confclient_sandbox.twilio_records("au1")
     times = sorted(r["create_time"] for r in records)
     middle = times[len(times) // 2]
-    result = run("list", "-r", "us2", "--created-after", middle, "-f", "ndjson")
+    result = run("list", "-r", "au1", "--created-after", middle, "-f", "ndjson")
     assert result.code == 0, result.err
     found = ndjson(result.out)
     bound = datetime.fromisoformat(middle)
@@ -163,7 +163,7 @@ def test_created_after_and_before(
     assert len(found) < len(records)
     assert all(datetime.fromisoformat(r["created_at"]) >= bound for r in found)
 
-    result = run("list", "-r", "us2", "--created-before", "2000-01-01", "-f", "json")
+    result = run("list", "-r", "au1", "--created-before", "2000-01-01", "-f", "json")
     assert result.code == 0, result.err
     assert json.loads(result.out) == []
 

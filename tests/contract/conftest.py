@@ -9,20 +9,26 @@ every contract test fail for it instead of being skipped.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 import pytest
 
 import confclient
+import confclient_telnyx.records
+import confclient_twilio.records
 from confclient.sandbox import Sandbox
+from tests.sandbox.sandbox_helpers import Api, Reply, TwilioApi
 
 from ._support import FAST_RETRY, SEED, SIZE, assert_gc_warns_nothing
 
 Records = Callable[[Sandbox, str], list[dict[str, Any]]]
 Connector = Callable[..., Any]
+NativeLister = Callable[[aiohttp.ClientSession, Sandbox, str], Awaitable[Reply]]
+ErrorParser = Callable[[int, Mapping[str, str], object], confclient.APIError]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +57,20 @@ class ProviderProfile:
     max_page_size: int
     fault_path_prefix: str
     """The raw path prefix of the conference routes, for ``sb.queue_faults``."""
+    sandbox_regions: Callable[[Sandbox], tuple[str, ...]]
+    """The regions the sandbox serves (and accepts) for the provider, in its order."""
+    undocumented_region: str
+    """A region the provider does not document for conferences: the client must refuse it
+    before sending, and the sandbox answers it as the provider does (``region_refusal``)."""
+    list_natively: NativeLister
+    """``list_natively(session, sb, region)``: the sandbox's list route asked directly (no
+    confclient client code), with good credentials and ``region`` as the native parameter."""
+    region_parameter: str
+    """The native name of the region parameter, which the provider's refusal names."""
+    region_refusal: tuple[int, str]
+    """The HTTP status and error code the provider documents for an invalid parameter."""
+    parse_error: ErrorParser
+    """The adapter's own mapping of an error response (status, headers, body) to an error."""
     unsupported_filters: Mapping[str, Any] = field(default_factory=dict)
     """Neutral list filters the provider cannot apply, each with a valid value."""
 
@@ -80,6 +100,12 @@ PROFILES: Mapping[str, ProviderProfile] = {
             create_fields={"call_control_id": "v3:contract-suite", "name": "Contract suite"},
             max_page_size=250,
             fault_path_prefix="/v2/conferences",
+            sandbox_regions=lambda sb: sb.telnyx_regions,
+            undocumented_region="Asia Pacific",
+            list_natively=lambda session, sb, region: Api(session, sb).list(region=region),
+            region_parameter="region",
+            region_refusal=(422, "10032"),
+            parse_error=confclient_telnyx.records.parse_error,
             unsupported_filters={"created_after": _EPOCH, "created_before": _FAR_FUTURE},
         ),
         ProviderProfile(
@@ -102,6 +128,15 @@ PROFILES: Mapping[str, ProviderProfile] = {
             create_fields=None,
             max_page_size=1000,
             fault_path_prefix="/v1/Conferences",
+            sandbox_regions=lambda sb: sb.twilio_mixer_regions,
+            # A participant region: documented for participants, never as a mixer region.
+            undocumented_region="us2",
+            list_natively=lambda session, sb, region: TwilioApi(session, sb).list(
+                MixerRegion=region
+            ),
+            region_parameter="MixerRegion",
+            region_refusal=(400, "20001"),
+            parse_error=confclient_twilio.records.parse_error,
             unsupported_filters={},
         ),
     )

@@ -18,6 +18,7 @@ from confclient import (
     ConferenceStatus,
     DecodeError,
     EndReason,
+    InvalidRequestError,
     NotFoundError,
     RetryPolicy,
     ServerError,
@@ -54,8 +55,8 @@ async def test_everything_in_order_across_pages(sb: Sandbox, svc: Any) -> None:
     pager = svc.list(page_size=40)
     got = await pager.collect()
     assert [c.id for c in got] == sids(sb.twilio_records())
-    assert len(got) == 9 * SIZE
-    assert pager.pages_fetched == -(-9 * SIZE // 40)
+    assert len(got) == 7 * SIZE  # the seven documented mixer regions
+    assert pager.pages_fetched == -(-7 * SIZE // 40)
     assert all(c.provider == "twilio" and c.created_at is not None for c in got)
     assert all(c.created_at.tzinfo is UTC for c in got if c.created_at)
 
@@ -159,6 +160,25 @@ async def test_create_is_refused_without_a_request(sb: Sandbox, svc: Any) -> Non
     assert sb.stats.total_requests == 0
 
 
+async def test_fan_out_over_its_regions_asks_only_documented_ones(sb: Sandbox, svc: Any) -> None:
+    got = await confclient.fan_out(svc, regions=svc.regions).collect()
+    assert sorted(c.id for c in got) == sorted(sids(sb.twilio_records()))
+    assert {c.data_region for c in got} == set(sb.twilio_mixer_regions)
+    assert all(c.region == c.data_region for c in got)
+    assert sorted(q["MixerRegion"] for q in queries(sb)) == sorted(svc.regions)
+
+
+@pytest.mark.parametrize("region", ["us2", "in1"])
+async def test_participant_region_is_refused_before_any_request(
+    sb: Sandbox, svc: Any, region: str
+) -> None:
+    with pytest.raises(InvalidRequestError, match="us1, au1, br1, ie1, jp1, sg1, de1"):
+        svc.list(region=region)
+    with pytest.raises(InvalidRequestError):
+        confclient.fan_out(svc, regions=(*svc.regions, region))
+    assert sb.stats.total_requests == 0
+
+
 async def test_api_key_credentials(sb: Sandbox) -> None:
     async with confclient.connect(
         "twilio",
@@ -245,7 +265,7 @@ async def test_prefetch_overlaps_the_next_page_with_consumption(sb: Sandbox) -> 
     async with sb.connect("twilio") as svc:
         loop = asyncio.get_running_loop()
         started = loop.time()
-        async for _page in svc.list(region="us2", page_size=10).pages():
+        async for _page in svc.list(region="jp1", page_size=10).pages():
             await asyncio.sleep(0.05)  # the caller's own work on each page
         elapsed = loop.time() - started
     # 3 pages: sequentially 3 x (50 ms fetch + 50 ms work) = 300 ms; with prefetch the
@@ -265,7 +285,7 @@ async def test_auth_token_never_logged_or_shown(
     async with sb.connect("twilio", retry=FAST_RETRY) as svc:
         texts += [repr(svc), repr(svc.transport)]
         sb.queue_faults("503", "drop")
-        await svc.list(region="in1").collect()
+        await svc.list(region="de1").collect()
         try:
             await svc.get("CF" + "1" * 32)
         except NotFoundError as exc:

@@ -27,7 +27,7 @@ def not_found(resource: str) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("region", ["us1", "in1", "sg1"])
+@pytest.mark.parametrize("region", ["us1", "sg1", "de1"])
 async def test_retrieve_one_record_without_envelope(
     twilio: TwilioApi, sandbox: Sandbox, region: str
 ) -> None:
@@ -56,6 +56,8 @@ async def test_retrieve_on_the_request_host(twilio: TwilioApi, sandbox: Sandbox)
     [
         ("CF" + "0" * 32, "/Conferences/CF" + "0" * 32),  # well formed, region 0, unknown
         ("CF" + "f" * 32, "/Conferences/CF" + "f" * 32),  # well formed, no such region
+        ("CF" + "0" * 31 + "7", "/Conferences/CF" + "0" * 31 + "7"),  # the first past de1
+        ("CF" + "0" * 31 + "8", "/Conferences/CF" + "0" * 31 + "8"),
         ("CF123", "/Conferences/CF123"),
         ("CA" + "0" * 32, "/Conferences/CA" + "0" * 32),
         ("..%2FCalls", "/Conferences/../Calls"),

@@ -145,7 +145,7 @@ def anyio_backend():
 @pytest.mark.confclient_sandbox(size=2)
 async def test_with_anyio(confclient_sandbox):
     async with confclient_sandbox.connect("twilio") as svc:
-        assert len(await svc.list(region="in1").collect()) == 2
+        assert len(await svc.list(region="de1").collect()) == 2
 """
 
 

@@ -18,6 +18,7 @@ from confclient import (
 )
 from confclient_twilio.params import (
     MIXER_REGIONS,
+    PARTICIPANT_REGIONS,
     build_list_params,
     check_conference_sid,
     format_timestamp,
@@ -118,6 +119,21 @@ def test_bad_filters(filters: dict[str, Any], error: type, message: str) -> None
 def test_page_size_above_maximum(size: int) -> None:
     with pytest.raises(InvalidRequestError, match="between 1 and 1000"):
         params(page_size=size)
+
+
+def test_mixer_regions_are_the_documented_ones() -> None:
+    # specs/twilio-insights-list-conferences.md: the MixerRegion filter and the summaries'
+    # mixer_region / mixer_region_requested take "us1, au1, br1, ie1, jp1, sg1, or de1".
+    assert MIXER_REGIONS == ("us1", "au1", "br1", "ie1", "jp1", "sg1", "de1")
+    # specs/participants.md: participant_region / conference_region add us2 and in1.
+    assert PARTICIPANT_REGIONS == ("us1", "us2", "au1", "br1", "ie1", "jp1", "sg1", "de1", "in1")
+
+
+@pytest.mark.parametrize("region", ["us2", "in1", "IN1"])
+def test_participant_only_regions_are_no_mixer_region(region: str) -> None:
+    assert region.lower() in PARTICIPANT_REGIONS
+    with pytest.raises(InvalidRequestError, match="us1, au1, br1, ie1, jp1, sg1, de1 for twilio"):
+        params(region=region)
 
 
 def test_unknown_region_lists_the_mixer_regions() -> None:

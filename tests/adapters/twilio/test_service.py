@@ -194,6 +194,24 @@ async def test_get_a_conference_again(mocked: Any, svc: Any) -> None:
     assert len(sent(mocked)) == 2
 
 
+async def test_regions_are_the_documented_mixer_regions(svc: Any) -> None:
+    # specs/twilio-insights-list-conferences.md, MixerRegion: nothing else may be asked for.
+    assert svc.regions == ("us1", "au1", "br1", "ie1", "jp1", "sg1", "de1")
+
+
+@pytest.mark.parametrize("region", ["us2", "in1"])
+async def test_participant_only_region_is_refused_before_any_request(
+    mocked: Any, svc: Any, region: str
+) -> None:
+    with pytest.raises(InvalidRequestError, match=f"got '{region}'"):
+        svc.list(region=region)
+    with pytest.raises(InvalidRequestError, match=f"got '{region}'"):
+        confclient.fan_out(svc, regions=("us1", region))
+    with pytest.raises(ConfigurationError, match="default_region"):
+        TwilioInsightsConferenceService(ACCOUNT, TOKEN, default_region=region)
+    assert sent(mocked) == []
+
+
 async def test_create_is_unsupported(mocked: Any, svc: Any) -> None:
     assert confclient.Capability.CREATE not in svc.capabilities
     with pytest.raises(UnsupportedOperationError) as info:
