@@ -23,8 +23,9 @@ from typing import Any, Protocol, TypeVar, overload
 import attrs
 
 from . import _json
+from ._page_guard import PageGuard
 from ._tasks import cancel_and_wait
-from .errors import ConfClientError, DecodeError, InvalidRequestError
+from .errors import ConfClientError, InvalidRequestError
 from .model import Conference, Page
 
 __all__ = [
@@ -229,8 +230,7 @@ class Pager:
         self._page_concurrency = page_concurrency
         # Pages requested ahead of the one being consumed, by cursor key, in page order.
         self._ahead: dict[bytes, asyncio.Task[RawPage]] = {}
-        self._previous_ids: frozenset[str] = frozenset()
-        self._dropped = 0
+        self._guard = PageGuard(self._provider, cursor)
         # Weak: a strong reference would make a cycle (the generator's frame holds the
         # pager) and delay the closing of an abandoned listing until a GC pass.
         self._generator: weakref.ref[AsyncGenerator[Any, None]] | None = None
@@ -257,7 +257,7 @@ class Pager:
     @property
     def duplicates_dropped(self) -> int:
         """Items dropped because the previous page already had them (records shifted)."""
-        return self._dropped
+        return self._guard.dropped
 
     @property
     def resume_token(self) -> str | None:
@@ -302,25 +302,29 @@ class Pager:
     async def _iter_items(self) -> AsyncGenerator[Conference, None]:
         # aclosing: leaving early closes the page loop (and cancels its prefetch) right away.
         async with aclosing(self._raw_pages()) as raw_pages:
-            async for skip, page in raw_pages:
+            async for skip, page, dropped in raw_pages:
                 items = page.items
                 for index in range(skip, len(items)):
                     if self._limit is not None and self._yielded >= self._limit:
                         return
-                    # Position *after* this item, so a token read inside the loop body
-                    # resumes with the next one.
+                    if dropped and index in dropped:
+                        continue
+                    # Position *after* this item (in the page as the provider sent it), so a
+                    # token read inside the loop body resumes with the next one.
                     self._skip = index + 1
                     self._yielded += 1
                     yield items[index]
 
     async def _iter_pages(self) -> AsyncGenerator[Page, None]:
         async with aclosing(self._raw_pages()) as raw_pages:
-            async for skip, page in raw_pages:
-                take = page.items[skip:]
-                if self._limit is not None:
-                    take = take[: self._limit - self._yielded]
-                self._yielded += len(take)
-                self._skip = skip + len(take)
+            async for skip, page, dropped in raw_pages:
+                positions = [i for i in range(skip, len(page.items)) if i not in dropped]
+                if self._limit is not None and len(positions) > self._limit - self._yielded:
+                    positions = positions[: self._limit - self._yielded]
+                    self._skip = positions[-1] + 1 if positions else skip
+                else:
+                    self._skip = len(page.items)
+                self._yielded += len(positions)
                 if self._skip < len(page.items):
                     token = self.resume_token  # stopped inside this page
                 elif page.next_cursor is None:
@@ -328,32 +332,24 @@ class Pager:
                 else:
                     token = encode_resume_token(self._provider, page.next_cursor, 0)
                 yield Page(
-                    items=tuple(take),
+                    items=tuple(page.items[i] for i in positions),
                     resume_token=token,
                     number=self._current_number,
                     total_results=self._total_results,
                 )
 
-    async def _raw_pages(self) -> AsyncGenerator[tuple[int, RawPage], None]:
-        """(items to skip, page) per page; moves ``_cursor`` / ``_skip`` along."""
-        seen = set()
-        if self._cursor is not None:
-            seen.add(_json.dumps(self._cursor))
+    async def _raw_pages(self) -> AsyncGenerator[tuple[int, RawPage, frozenset[int]], None]:
+        """(items to skip, page, positions to drop as repeats) per page; moves ``_cursor`` /
+        ``_skip`` along. Positions count the page's items as the provider sent them, so a
+        resume token means the same place whatever was dropped."""
+        guard = self._guard
         try:
             while self._cursor is not None:
                 if self._limit is not None and self._yielded >= self._limit:
                     return
                 page = await self._take(self._cursor)
-                key = None if page.next_cursor is None else _json.dumps(page.next_cursor)
-                if key in seen:
-                    raise DecodeError(
-                        f"{self._provider}: the provider sent a next page it already sent "
-                        f"({page.next_cursor!r:.200}); stopping instead of looping",
-                        provider=self._provider,
-                        field="next page",
-                    )
-                if key is not None:
-                    seen.add(key)
+                guard.next_page(page.next_cursor, page.number)
+                if page.next_cursor is not None:
                     self._request_ahead(page, min(self._skip, len(page.items)))
                     if isinstance(page.items, DeferredItems) and self._ahead:
                         # Let the requests just started go out before this page is decoded
@@ -361,12 +357,17 @@ class Pager:
                         await asyncio.sleep(0)
                 if isinstance(page.items, DeferredItems):
                     page = attrs.evolve(page, items=page.items.decode())
-                page = self._drop_repeats(page)
+                dropped = guard.check(
+                    page.items,
+                    number=page.number,
+                    total_pages=page.total_pages,
+                    has_next=page.next_cursor is not None,
+                )
                 self._pages_fetched += 1
                 self._current_number = page.number
                 self._total_results = page.total_results
                 skip = min(self._skip, len(page.items))
-                yield skip, page
+                yield skip, page, dropped
                 limit_hit = self._limit is not None and self._yielded >= self._limit
                 if limit_hit and self._skip < len(page.items):
                     return  # stopped mid-page: the token points into this page
@@ -376,29 +377,6 @@ class Pager:
             self._exhausted = True
         finally:
             await self._cancel_ahead()
-
-    def _drop_repeats(self, page: RawPage) -> RawPage:
-        """Drop items the previous page already held: when records are added while we page
-        by number, the tail of page n comes again at the head of page n+1.
-        """
-        ids = frozenset(item.id for item in page.items)
-        previous, self._previous_ids = self._previous_ids, ids
-        if previous.isdisjoint(ids):
-            return page
-        kept = [item for item in page.items if item.id not in previous]
-        if not kept:
-            # A whole page again: not records shifting by a few places but a provider (or a
-            # cache in between) ignoring the page asked for. Dropping it as duplicates would
-            # end the listing early, the remaining pages silently lost, or never end it.
-            raise DecodeError(
-                f"{self._provider}: page {page.number if page.number is not None else ''} "
-                "holds only records of the previous page; the provider is not paging "
-                "(is a cache ignoring the query?): stopping rather than losing records",
-                provider=self._provider,
-                field="page",
-            )
-        self._dropped += len(page.items) - len(kept)
-        return attrs.evolve(page, items=kept)
 
     def _request_ahead(self, page: RawPage, skip: int) -> None:
         """Start fetching the pages after ``page`` that the listing will want: the next one

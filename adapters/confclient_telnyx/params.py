@@ -24,12 +24,14 @@ from confclient.service import aware_utc
 
 __all__ = [
     "BEEP_ENABLED",
+    "MAX_PAGE_NUMBER",
     "CREATE_FIELDS",
     "MAX_PAGE_SIZE",
     "REGIONS",
     "build_create_body",
     "build_list_params",
     "canonical_region",
+    "check_saved_query",
     "flatten_filters",
     "format_timestamp",
 ]
@@ -37,6 +39,9 @@ __all__ = [
 PROVIDER: Final = "telnyx"
 REGIONS: Final = ("Australia", "Europe", "Middle East", "US")
 MAX_PAGE_SIZE: Final = 250
+#: The largest page number a listing position may name (the API's own is not documented;
+#: a 32-bit page number is far past any real listing).
+MAX_PAGE_NUMBER: Final = 2**31 - 1
 BEEP_ENABLED: Final = ("always", "never", "on_enter", "on_exit")
 PRODUCTS: Final = ("call_control", "fax", "texml")
 EVENT_TYPES: Final = ("command", "webhook")
@@ -268,6 +273,62 @@ def build_list_params(query: ListQuery) -> list[tuple[str, str]]:
         params.append(("filter" + "".join(f"[{p}]" for p in path), value))
     params.append(("page[size]", str(page_size)))
     return params
+
+
+# -- saved queries (resume tokens) --------------------------------------------------------
+
+
+def check_saved_query(pairs: object) -> list[tuple[str, str]]:
+    """The query a resume token saved, checked field by field as :func:`build_list_params`
+    would have made it; :class:`InvalidRequestError` for anything else (a forged or damaged
+    token), before any request.
+    """
+
+    def damaged(why: str) -> InvalidRequestError:
+        return InvalidRequestError(f"resume_token is damaged: {why}")
+
+    if not isinstance(pairs, list):
+        raise damaged("its query is not a list")
+    checked: list[tuple[str, str]] = []
+    for pair in pairs:
+        if not (isinstance(pair, list) and len(pair) == 2 and all(type(p) is str for p in pair)):
+            raise damaged("a query parameter is not a [name, value] pair of strings")
+        key, value = pair
+        if any(ord(char) < 0x20 or ord(char) == 0x7F for char in key + value):
+            raise damaged(f"query parameter {key[:40]!r} holds a control character")
+        if key == "region":
+            if value not in REGIONS:
+                raise damaged(f"region {value[:40]!r} is not a telnyx data region")
+        elif key == "page[size]":
+            if not _DIGITS.match(value) or not 1 <= int(value) <= MAX_PAGE_SIZE:
+                raise damaged(f"page[size] must be 1..{MAX_PAGE_SIZE}, got {value[:40]!r}")
+        elif key.startswith("filter["):
+            _check_saved_filter(key, value, damaged)
+        else:
+            raise damaged(f"{key[:40]!r} is not a parameter of a telnyx listing")
+        checked.append((key, value))
+    keys = [key for key, _ in checked]
+    if len(set(keys)) != len(keys):
+        raise damaged("a query parameter is given twice")
+    if "page[size]" not in keys:
+        raise damaged("it has no page[size]")
+    return checked
+
+
+def _check_saved_filter(key: str, value: str, damaged: Any) -> None:
+    try:
+        path = _split_key(key)
+    except InvalidRequestError:
+        raise damaged(f"{key[:40]!r} is not a filter") from None
+    check = _FILTERS.get(path)
+    if check is None:
+        raise damaged(f"{key[:40]!r} is not a telnyx filter")
+    shown = "[".join(path) + "]" * (len(path) - 1)
+    try:
+        # What build_list_params wrote: the checker's own output (booleans as true/false).
+        check(shown, {"true": True, "false": False}[value] if check is _bool else value)
+    except (InvalidRequestError, KeyError):
+        raise damaged(f"{key[:40]!r} has the invalid value {value[:40]!r}") from None
 
 
 # -- create ---------------------------------------------------------------------------------

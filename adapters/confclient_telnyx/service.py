@@ -25,7 +25,15 @@ from confclient.paging import DeferredItems, RawPage
 from confclient.service import BaseConferenceService
 from confclient.transport import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, Transport
 
-from .params import CREATE_FIELDS, REGIONS, build_create_body, build_list_params, canonical_region
+from .params import (
+    CREATE_FIELDS,
+    MAX_PAGE_NUMBER,
+    REGIONS,
+    build_create_body,
+    build_list_params,
+    canonical_region,
+    check_saved_query,
+)
 from .records import (
     PROVIDER,
     decode_records,
@@ -175,7 +183,8 @@ class TelnyxConferenceService(BaseConferenceService):
             response.status, response.headers, response.data, response.text
         )
         if meta.total_pages is not None:
-            has_next = number < meta.total_pages and bool(records)
+            # An empty page before the last is the pager's to refuse, not a silent end.
+            has_next = number < meta.total_pages
         else:
             size = int(dict(params).get("page[size]", "20"))
             has_next = len(records) >= size
@@ -270,17 +279,13 @@ class TelnyxConferenceService(BaseConferenceService):
 
 
 def _check_cursor(cursor: Any) -> list[tuple[str, str]]:
-    """The saved query of a Telnyx cursor ``{"q": [[k, v], ...], "n": page}``."""
-    ok = (
+    """The saved query of a Telnyx cursor ``{"q": [[k, v], ...], "n": page}``, checked
+    field by field (a cursor comes back from a caller's resume token)."""
+    if not (
         isinstance(cursor, dict)
-        and isinstance(cursor.get("n"), int)
-        and cursor["n"] >= 1
-        and isinstance(cursor.get("q"), list)
-        and all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p)
-            for p in cursor["q"]
-        )
-    )
-    if not ok:
+        and cursor.keys() == {"q", "n"}
+        and type(cursor["n"]) is int
+        and 1 <= cursor["n"] <= MAX_PAGE_NUMBER
+    ):
         raise InvalidRequestError("resume_token is damaged: not a telnyx listing position")
-    return [(k, v) for k, v in cursor["q"]]
+    return check_saved_query(cursor["q"])

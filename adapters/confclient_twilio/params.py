@@ -25,6 +25,7 @@ __all__ = [
     "build_list_params",
     "canonical_region",
     "check_conference_sid",
+    "check_saved_query",
     "format_timestamp",
 ]
 
@@ -164,6 +165,45 @@ def _native_filters(filters: Mapping[str, Any]) -> list[tuple[str, str]]:
                 filter=str(key),
             )
     return params
+
+
+_PAGING_NAMES: Final = frozenset({"Page", "PageSize", "PageToken"})
+_DIGITS = re.compile(r"^[0-9]{1,10}$")
+
+
+def check_saved_query(pairs: Sequence[tuple[str, str]]) -> None:
+    """Check the query of a page URL a resume token saved, field by field, as
+    :func:`build_list_params` and Twilio's own next-page links make them;
+    :class:`InvalidRequestError` for anything else (a forged or damaged token).
+    """
+
+    def damaged(why: str) -> InvalidRequestError:
+        return InvalidRequestError(f"resume_token is damaged: {why}")
+
+    names = [name for name, _ in pairs]
+    for name, value in pairs:
+        if any(ord(char) < 0x20 or ord(char) == 0x7F for char in name + value):
+            raise damaged(f"query parameter {name[:40]!r} holds a control character")
+        if name == "PageSize":
+            if not _DIGITS.match(value) or not 1 <= int(value) <= MAX_PAGE_SIZE:
+                raise damaged(f"PageSize must be 1..{MAX_PAGE_SIZE}, got {value[:40]!r}")
+        elif name == "Page":
+            if not _DIGITS.match(value):
+                raise damaged(f"Page must be a page index, got {value[:40]!r}")
+        elif name == "MixerRegion":
+            if value not in MIXER_REGIONS:
+                raise damaged(f"MixerRegion {value[:40]!r} is not a conference mixer region")
+        elif name == "ConferenceSid" and not _CONFERENCE_SID.match(value):
+            raise damaged(f"ConferenceSid {value[:40]!r} is not a conference SID")
+        elif name == "Subaccount" and not _ACCOUNT_SID.match(value):
+            raise damaged(f"Subaccount {value[:40]!r} is not an account SID")
+        elif not value:
+            raise damaged(f"query parameter {name[:40]!r} is empty")
+    repeated = {name for name in names if names.count(name) > 1}
+    if repeated:
+        raise damaged(f"{', '.join(sorted(repeated))} given more than once")
+    if "PageSize" not in names:
+        raise damaged("it has no PageSize")
 
 
 def build_list_params(query: ListQuery) -> list[tuple[str, str]]:

@@ -28,7 +28,7 @@ from confclient.paging import DeferredItems, RawPage
 from confclient.service import BaseConferenceService
 from confclient.transport import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, Transport
 
-from .params import MIXER_REGIONS, build_list_params, check_conference_sid
+from .params import MIXER_REGIONS, build_list_params, check_conference_sid, check_saved_query
 from .records import (
     PROVIDER,
     decode_records,
@@ -168,6 +168,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
             raise InvalidRequestError(
                 "resume_token is damaged: it does not name a page of this service's listing"
             ) from None
+        check_saved_query(list(saved.query.items()))
         if query.has_filters or query.page_size is not None:
             given = [p for p in build_list_params(query) if p[0] not in _PAGING_PARAMS]
             kept = [(k, v) for k, v in saved.query.items() if k not in _PAGING_PARAMS]

@@ -20,7 +20,12 @@ PROVIDER = "fake"
 
 
 class FakeSource:
-    """Pages held in memory; the cursor is the page index. Records every fetch."""
+    """Pages held in memory; the cursor is the page index. Records every fetch.
+
+    It chains pages by cursor and does not announce a total of pages: empty pages in the
+    middle are then allowed (a few in a row), as a cursor API may send them. (With a known
+    total, an empty page before the last is an error: tests/core/test_page_guard.py.)
+    """
 
     def __init__(self, sizes: Sequence[int], provider: str = PROVIDER) -> None:
         self.pages = [
@@ -47,7 +52,6 @@ class FakeSource:
             items=self.pages[cursor],
             next_cursor=None if last else cursor + 1,
             number=cursor + 1,
-            total_pages=len(self.pages),
             total_results=len(self.all_ids),
         )
 
