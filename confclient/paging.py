@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextvars
 import weakref
 from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
 from contextlib import aclosing
@@ -23,6 +24,7 @@ from typing import Any, Protocol, TypeVar, overload
 import attrs
 
 from . import _json
+from ._budget import CURRENT_PAGE, DEFAULT_LISTING_BUDGET, ListingBudget, PageBudget
 from ._page_guard import PageGuard
 from ._tasks import cancel_and_wait
 from .errors import ConfClientError, InvalidRequestError
@@ -201,6 +203,7 @@ class Pager:
         skip: int = 0,
         prefetch: bool = True,
         page_concurrency: int = 1,
+        memory_budget: int = DEFAULT_LISTING_BUDGET,
     ) -> None:
         try:
             _json.dumps(cursor)  # every page's position is saved as JSON (resume tokens)
@@ -228,8 +231,11 @@ class Pager:
                 f"page_concurrency must be an integer >= 1, got {page_concurrency!r}"
             )
         self._page_concurrency = page_concurrency
-        # Pages requested ahead of the one being consumed, by cursor key, in page order.
+        # Pages requested ahead of the one being consumed, by cursor key, in page order,
+        # and each one's share of the listing's memory budget.
         self._ahead: dict[bytes, asyncio.Task[RawPage]] = {}
+        self._ahead_budgets: dict[bytes, PageBudget] = {}
+        self._budget = ListingBudget(memory_budget)
         self._guard = PageGuard(self._provider, cursor)
         # Weak: a strong reference would make a cycle (the generator's frame holds the
         # pager) and delay the closing of an abandoned listing until a GC pass.
@@ -347,7 +353,7 @@ class Pager:
             while self._cursor is not None:
                 if self._limit is not None and self._yielded >= self._limit:
                     return
-                page = await self._take(self._cursor)
+                page, budget = await self._take(self._cursor)
                 guard.next_page(page.next_cursor, page.number)
                 if page.next_cursor is not None:
                     self._request_ahead(page, min(self._skip, len(page.items)))
@@ -357,6 +363,7 @@ class Pager:
                         await asyncio.sleep(0)
                 if isinstance(page.items, DeferredItems):
                     page = attrs.evolve(page, items=page.items.decode())
+                budget.release()  # the page is no longer ahead: it is the one consumed
                 dropped = guard.check(
                     page.items,
                     number=page.number,
@@ -418,24 +425,47 @@ class Pager:
     def _fetch_ahead(self, cursor: Cursor) -> None:
         key = _json.dumps(cursor)
         if key not in self._ahead:
+            budget = self._budget.page()
+            context = contextvars.copy_context()
+            context.run(CURRENT_PAGE.set, budget)  # what the transport charges this page to
+            self._ahead_budgets[key] = budget
             self._ahead[key] = asyncio.create_task(
-                self._source.fetch_page(cursor), name=f"confclient page {self._provider}"
+                self._source.fetch_page(cursor),
+                name=f"confclient page {self._provider}",
+                context=context,
             )
 
-    async def _take(self, cursor: Cursor) -> RawPage:
-        task = self._ahead.pop(_json.dumps(cursor), None)
-        if task is None:
-            return await self._source.fetch_page(cursor)
+    async def _take(self, cursor: Cursor) -> tuple[RawPage, PageBudget]:
+        """The page ``cursor`` names (requested ahead, or now) and its share of the budget,
+        which the caller releases once it is done with the page."""
+        key = _json.dumps(cursor)
+        task = self._ahead.pop(key, None)
+        budget = self._ahead_budgets.pop(key, None) or self._budget.page()
+        budget.await_it()
         try:
-            return await task
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():
-                raise
-            # Cancelled by aclose() from elsewhere (e.g. the service closing).
-            raise ConfClientError(f"{self._provider}: the listing was closed") from None
+            if task is None:
+                token = CURRENT_PAGE.set(budget)
+                try:
+                    return await self._source.fetch_page(cursor), budget
+                finally:
+                    CURRENT_PAGE.reset(token)
+            try:
+                return await task, budget
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise
+                # Cancelled by aclose() from elsewhere (e.g. the service closing).
+                raise ConfClientError(f"{self._provider}: the listing was closed") from None
+        except BaseException:
+            budget.release()
+            raise
 
     async def _cancel_ahead(self) -> None:
         tasks = list(self._ahead.values())
+        budgets = list(self._ahead_budgets.values())
         self._ahead.clear()
+        self._ahead_budgets.clear()
         await cancel_and_wait(tasks)
+        for budget in budgets:
+            budget.release()
