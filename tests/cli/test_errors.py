@@ -115,7 +115,7 @@ def test_unreachable_host_exits_1(run: Run) -> None:
     [
         (["list"], "no provider: set CONFCLIENT_PROVIDER (one of"),
         (["list", "--provider", "mars"], "unknown provider 'mars'; available providers:"),
-        (["list", "--provider", "telnyx"], "telnyx needs an API key"),
+        (["list", "--provider", "telnyx"], "telnyx needs api_key"),
         (["list", "--provider", "telnyx", "-o", "api_key=K", "-r", "Mars"], "region must be"),
         (["list", "--provider", "telnyx", "-o", "bogus=1", "-o", "api_key=K"], "bogus"),
         (["list", "--provider", "telnyx", "-o", "retry={max_attempts=0}"], "-o retry:"),

@@ -845,7 +845,7 @@ def test_profiles_for_the_real_providers(no_config: Path) -> None:
 def test_a_providers_complaint_names_the_profile(no_config: Path) -> None:
     write(no_config / "confclient.toml", '[profiles.x]\nprovider = "twilio"\naccount_sid = "AC1"\n')
     with pytest.raises(
-        ConfigurationError, match=r"twilio needs account_sid .*\[profile 'x', .*confclient.toml:1\]"
+        ConfigurationError, match=r"twilio needs auth_token: .*\[profile 'x', .*confclient.toml:1\]"
     ):
         connect(profile="x")
 
