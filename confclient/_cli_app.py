@@ -28,9 +28,15 @@ from rich.table import Table
 from rich.text import Text
 
 from ._cli_render import FORMATS, OutputConsole, ProgressLine, Writer, make_writer, write_one
-from ._profiles import PROFILE_ENV, convert_option, load_config
+from ._profiles import PROFILE_ENV, convert_option
 from ._version import __version__
-from .config import ResolvedConfig, available_providers, load_provider, resolve_config
+from .config import (
+    ResolvedConfig,
+    available_providers,
+    load_config,
+    load_provider,
+    resolve_config,
+)
 from .errors import (
     AuthenticationError,
     ConfClientError,
