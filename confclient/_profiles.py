@@ -100,7 +100,8 @@ class Profile:
     ``options`` holds the literal option values (``timeout`` / ``retry`` already made into
     :class:`~confclient.Timeout` / :class:`~confclient.RetryPolicy`); it is left out of
     ``repr`` because a file may hold a literal secret. ``env_options`` maps an option to the
-    environment variable the profile reads it from.
+    environment variable the profile reads it from. ``region`` is the profile's spelling of
+    the ``default_region`` option.
     """
 
     name: str

@@ -74,8 +74,10 @@ _BUILTIN: Mapping[str, str] = MappingProxyType(
 )
 _INSTALL_HINTS: Mapping[str, str] = MappingProxyType(
     {
-        "confclient_telnyx": "it ships with confclient; reinstall it: pip install confclient",
-        "confclient_twilio": "it ships with confclient; reinstall it: pip install confclient",
+        "confclient_telnyx": "it ships with confclient; reinstall confclient from its checkout: "
+        "pip install .",
+        "confclient_twilio": "it ships with confclient; reinstall confclient from its checkout: "
+        "pip install .",
     }
 )
 

@@ -372,7 +372,8 @@ def test_without_the_cli_extra_one_line_and_exit_2() -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.splitlines() == [
-        "confclient: the command line needs the 'cli' extra: pip install 'confclient[cli]'"
+        "confclient: the command line needs the 'cli' extra (click and rich): in the confclient "
+        "checkout, pip install '.[cli]'"
     ]
 
 

@@ -246,7 +246,7 @@ def test_module_failing_to_import_gives_a_hint(
 
 def test_builtin_adapter_missing_says_reinstall(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "confclient_twilio", None)  # makes its import fail
-    with pytest.raises(ConfigurationError, match="pip install confclient"):
+    with pytest.raises(ConfigurationError, match=r"reinstall confclient from its checkout: pip"):
         load_provider("twilio")
 
 
