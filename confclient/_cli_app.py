@@ -2,6 +2,10 @@
 
 Exit codes: 0 ok, 1 provider or transport error, 2 usage or configuration, 3 authentication,
 4 not found, 130 interrupted. Errors are one line on stderr, with the provider's code.
+
+The command applies configuration exactly as the library does: the service it connects
+holds the default region (profile key ``region``, ``$CONFCLIENT_REGION``), and a command
+without ``--region`` calls the service without one.
 """
 
 from __future__ import annotations
@@ -28,17 +32,23 @@ from rich.table import Table
 from rich.text import Text
 
 from ._cli_render import FORMATS, OutputConsole, ProgressLine, Writer, make_writer, write_one
-from ._profiles import PROFILE_ENV, convert_option, load_config
+from ._profiles import LOCAL_FILE, PROFILE_ENV, REGION_ENV, convert_option
 from ._version import __version__
-from .config import ResolvedConfig, available_providers, load_provider, resolve_config
+from .config import (
+    ResolvedConfig,
+    available_providers,
+    load_config,
+    load_provider,
+    resolve_config,
+)
 from .errors import (
+    APIError,
     AuthenticationError,
     ConfClientError,
     ConfigurationError,
     FanOutError,
     InvalidRequestError,
     NotFoundError,
-    UnsupportedFilterError,
 )
 from .fanout import FanOut
 from .model import Conference, ConferenceStatus
@@ -60,6 +70,8 @@ T = TypeVar("T")
 log = logging.getLogger("confclient.cli")
 
 STATUSES: Final = tuple(s.value for s in ConferenceStatus if s is not ConferenceStatus.UNKNOWN)
+#: The formats ``--raw`` applies to (the provider's record does not fit a table or CSV row).
+RAW_FORMATS: Final = ("json", "ndjson")
 
 
 # -- errors and exit codes ------------------------------------------------------------------
@@ -82,13 +94,68 @@ def exit_code(exc: BaseException) -> int:
 
 def describe_error(exc: BaseException) -> str:
     """One line: the error's message (an ``APIError`` leads with the request id and carries
-    the provider's status and code); for a fan-out, the first failures with their region."""
+    the provider's status and code). For a fan-out, each listing that failed, named once;
+    listings that failed the same way are named together with that error, said once; the
+    notes added to the group (how the other listings ended) close the line.
+    """
     if isinstance(exc, FanOutError):
-        first = exc.exceptions[0]
-        source = getattr(first, "confclient_source", "?")
-        return f"{exc.message}; {source}: {describe_error(first)}"
+        return _describe_failures(exc)
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
+
+
+def _same_error(exc: BaseException) -> tuple[object, ...]:
+    """What makes two failures "the same error" (a request id differs every time)."""
+    if isinstance(exc, APIError):
+        return (type(exc), exc.provider, exc.status, exc.code, exc.title, exc.detail)
+    return (type(exc), describe_error(exc))
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _name_sources(sources: Sequence[str]) -> str:
+    """``telnyx in Australia and Europe`` for fan-out sources ``telnyx:Australia`` and
+    ``telnyx:Europe``; other names (``twilio#1``) as they are."""
+    providers = {source.partition(":")[0] for source in sources}
+    if len(providers) == 1 and all(":" in source for source in sources):
+        regions = [source.partition(":")[2] for source in sources]
+        return f"{providers.pop()} in {_and(regions)}"
+    return _and(list(sources))
+
+
+def _describe_failures(group: FanOutError) -> str:
+    alike: dict[tuple[object, ...], tuple[list[str], BaseException]] = {}
+    for error in group.exceptions:
+        sources, _ = alike.setdefault(_same_error(error), ([], error))
+        sources.append(str(getattr(error, "confclient_source", "a listing")))
+    parts = [
+        f"{_name_sources(sources)} failed{'' if len(sources) == 1 else ' the same way'}: "
+        f"{describe_error(first)}"
+        for sources, first in alike.values()
+    ]
+    notes = "; ".join(getattr(group, "__notes__", ()))
+    return "; ".join(parts) + (f" ({notes})" if notes else "")
+
+
+def _how_the_others_ended(group: FanOutError, listings: Sequence[tuple[str, Pager]]) -> str:
+    """E.g. ``1 of 4 listings failed; the other 3 were stopped``: the first failure stops
+    the listings still running, so the others did not succeed unless they had finished."""
+    failed = {getattr(error, "confclient_source", None) for error in group.exceptions}
+    others = [pager for name, pager in listings if name not in failed]
+    finished = sum(1 for pager in others if pager.resume_token is None)
+    stopped = len(others) - finished
+    ended = []
+    if finished:
+        ended.append(f"{finished} finished")
+    if stopped:
+        ended.append(f"{stopped} {'was' if stopped == 1 else 'were'} stopped")
+    tally = f"{len(listings) - len(others)} of {len(listings)} listings failed"
+    if not ended:
+        return tally
+    the_other = "the other " if len(ended) == 1 else ""
+    return f"{tally}; {the_other}{_and(ended)}"
 
 
 def _fail(exc: BaseException) -> click.exceptions.Exit:
@@ -240,7 +307,7 @@ def _connection_options(function: F) -> F:
             "extra",
             multiple=True,
             metavar="KEY=VALUE",
-            help="Any other provider option, e.g. -o page_concurrency=4 (repeatable).",
+            help="Any other option the provider takes, e.g. -o timeout=5 (repeatable).",
         ),
         click.option("--debug", is_flag=True, help="Log every request to stderr (no secrets)."),
     ]
@@ -282,6 +349,48 @@ def _resolve(
     return resolved
 
 
+def _connect(resolved: ResolvedConfig) -> ConferenceService:
+    """The configured service. Options that must be given and were not are explained the
+    command's way: the variables and profile keys that give them (there is no --api-key:
+    a credential on a command line stays in shell history and shows in ``ps``)."""
+    try:
+        return resolved.connect()
+    except ConfigurationError as exc:
+        if not exc.missing:
+            raise
+        raise ConfigurationError(
+            _how_to_give(resolved, exc.missing), provider=exc.provider, missing=exc.missing
+        ) from None
+
+
+def _how_to_give(resolved: ResolvedConfig, missing: Sequence[str]) -> str:
+    variables: Mapping[str, str] = (
+        getattr(load_provider(resolved.provider), "env_variables", None) or {}
+    )
+    named = [variables[option] for option in missing if option in variables]
+    keys = _and([f'{option}_env = "VARIABLE"' for option in missing])
+    profile = resolved.profile
+    where = (
+        f"profile {profile.name!r} ({profile.where})"
+        if profile is not None
+        else f"a profile (./{LOCAL_FILE})"
+    )
+    ways = [f"set {_and(named)}"] if named else []
+    ways.append(f"add {keys} to {where}")
+    return (
+        f"{resolved.provider} needs {_and(list(missing))}: {', or '.join(ways)}; "
+        "keep credentials off the command line (shell history, ps)"
+    )
+
+
+def _check_raw(fmt: str, raw: bool) -> None:
+    if raw and fmt not in RAW_FORMATS:
+        raise click.UsageError(
+            f"--raw adds the provider's record to {' and '.join(RAW_FORMATS)} output; "
+            f"it does not fit --format {fmt}"
+        )
+
+
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coroutine)
 
@@ -301,8 +410,11 @@ def cli(debug: bool) -> None:
     (CONFCLIENT_PROVIDER or CONFCLIENT_PROFILE, TELNYX_API_KEY, TWILIO_ACCOUNT_SID, ...),
     and configuration profiles (./confclient.toml, ~/.config/confclient/config.toml).
 
+    The default region (where list, get and create look) is the profile's region or
+    $CONFCLIENT_REGION; without one, list and get look in every region.
+
     Exit codes: 0 ok, 1 provider or network error, 2 usage or configuration,
-    3 authentication refused, 4 not found.
+    3 authentication refused, 4 not found, 130 interrupted (Ctrl-C).
     """
     if debug:
         _DEBUG.enable()
@@ -311,9 +423,9 @@ def cli(debug: bool) -> None:
 # -- list -----------------------------------------------------------------------------------
 
 
-def _regions_to_list(
-    svc: ConferenceService, asked: Sequence[str], default: str | None
-) -> list[str | None]:
+def _regions_to_list(svc: ConferenceService, asked: Sequence[str]) -> list[str | None]:
+    """The ``region=`` of each listing: none asked, one listing without a region (the
+    service's default region, else every region, as in the library)."""
     if any(r.lower() == "all" for r in asked):
         if len(asked) > 1:
             raise click.BadParameter(
@@ -326,7 +438,7 @@ def _regions_to_list(
             if region not in unique:
                 unique.append(region)
         return unique
-    return [default]
+    return [None]
 
 
 class _Sink:
@@ -416,9 +528,9 @@ async def _list(
     raw: bool,
     progress: bool,
 ) -> None:
-    svc = resolved.connect()
+    svc = _connect(resolved)
     async with svc:
-        chosen = _regions_to_list(svc, regions, resolved.region)
+        chosen = _regions_to_list(svc, regions)
         sources = [
             (
                 f"{svc.provider}:{region}" if region else svc.provider,
@@ -443,10 +555,12 @@ async def _list(
         try:
             try:
                 await _consume(stream, sink, limit)
-            except BaseException:
+            except BaseException as exc:
                 # What did arrive is printed before the error is reported.
                 with contextlib.suppress(Exception):
                     sink.flush()
+                if isinstance(exc, FanOutError) and len(sources) > 1:
+                    exc.add_note(_how_the_others_ended(exc, sources))
                 raise
             sink.flush()
             elapsed = time.monotonic() - started
@@ -473,7 +587,8 @@ async def _list(
     multiple=True,
     metavar="REGION",
     help="Region to list; repeat for several, or 'all' for every region (listed "
-    "concurrently). Default: the profile's region, else the provider's default.",
+    f"concurrently). Default: the default region (profile key region, ${REGION_ENV}), "
+    "else every region.",
 )
 @click.option("--status", type=click.Choice(STATUSES), help="Only conferences in this state.")
 @click.option("--name", metavar="TEXT", help="Only conferences with this name.")
@@ -489,7 +604,11 @@ async def _list(
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after N conferences in all.")
 @click.option("--page-size", type=click.IntRange(min=1), help="Records per request.")
 @_format_option()
-@click.option("--raw", is_flag=True, help="json/ndjson: add the provider's record as received.")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="Add the provider's record as received (json and ndjson only).",
+)
 @click.option(
     "--no-progress",
     is_flag=True,
@@ -523,6 +642,7 @@ def list_command(
       confclient list --profile eu --status in_progress
       confclient list --provider twilio --region all --format ndjson
     """
+    _check_raw(fmt, raw)
     resolved = _resolve(
         ctx,
         provider=provider,
@@ -555,25 +675,27 @@ def _root_debug(ctx: click.Context) -> bool:
 
 
 async def _get(resolved: ResolvedConfig, conference_id: str, region: str | None) -> Conference:
-    async with resolved.connect() as svc:
-        if region is not None:
-            return await svc.get(conference_id, region=region)
-        if resolved.region is not None:
-            try:
-                return await svc.get(conference_id, region=resolved.region)
-            except UnsupportedFilterError as exc:
-                # The profile's region is a default for listing; this provider gets by id alone.
-                if exc.filter != "region":
-                    raise
-        return await svc.get(conference_id)
+    async with _connect(resolved) as svc:
+        if region is None:
+            return await svc.get(conference_id)
+        return await svc.get(conference_id, region=region)
 
 
 @cli.command("get")
 @_connection_options
 @click.argument("conference_id", metavar="ID")
-@click.option("--region", "-r", metavar="REGION", help="Data region to look in (Telnyx).")
+@click.option(
+    "--region",
+    "-r",
+    metavar="REGION",
+    help="Region to look in. Default: the default region first, then everywhere.",
+)
 @_format_option()
-@click.option("--raw", is_flag=True, help="json/ndjson: add the provider's record as received.")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="Add the provider's record as received (json and ndjson only).",
+)
 @click.pass_context
 @_errors_to_exit_codes
 def get_command(
@@ -591,6 +713,7 @@ def get_command(
     raw: bool,
 ) -> None:
     """Fetch one conference by its id."""
+    _check_raw(fmt, raw)
     resolved = _resolve(
         ctx,
         provider=provider,
@@ -605,7 +728,7 @@ def get_command(
 
 
 async def _create(resolved: ResolvedConfig, fields: Mapping[str, Any]) -> Conference:
-    async with resolved.connect() as svc:
+    async with _connect(resolved) as svc:
         return await svc.create(**fields)
 
 
@@ -626,9 +749,18 @@ async def _create(resolved: ResolvedConfig, fields: Mapping[str, Any]) -> Confer
     default=None,
     help="Start at once, before anyone joins.",
 )
-@click.option("--region", "-r", metavar="REGION", help="Data region. Default: the profile's.")
+@click.option(
+    "--region",
+    "-r",
+    metavar="REGION",
+    help=f"Data region. Default: the default region (profile key region, ${REGION_ENV}).",
+)
 @_format_option()
-@click.option("--raw", is_flag=True, help="json/ndjson: add the provider's record as received.")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="Add the provider's record as received (json and ndjson only).",
+)
 @click.pass_context
 @_errors_to_exit_codes
 def create_command(
@@ -645,6 +777,7 @@ def create_command(
     **fields: Any,
 ) -> None:
     """Create a conference from a call leg (providers with the create capability)."""
+    _check_raw(fmt, raw)
     resolved = _resolve(
         ctx,
         provider=provider,
@@ -655,8 +788,6 @@ def create_command(
         debug=debug,
     )
     given = {key: value for key, value in fields.items() if value is not None}
-    if "region" not in given and resolved.region is not None:
-        given["region"] = resolved.region
     conf = _run(_create(resolved, given))
     write_one(fmt, sys.stdout, conf, raw=raw)
 
@@ -792,11 +923,7 @@ async def _serve(sandbox: Any, echo: Callable[[str], None]) -> None:
         installed.append(sig)
     try:
         async with sandbox:
-            echo(
-                f"confclient sandbox on {sandbox.base_url} "
-                f"(seed={sandbox.seed}, size={sandbox.size} per region)"
-            )
-            for line in sandbox.describe():
+            for line in sandbox.banner():
                 echo(line)
             echo("")
             echo("Use it from a shell:")
@@ -818,7 +945,13 @@ async def _serve(sandbox: Any, echo: Callable[[str], None]) -> None:
 
 
 @cli.command("sandbox")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; 0.0.0.0 or :: binds every interface (the URLs printed stay on "
+    "loopback).",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),

@@ -6,7 +6,7 @@ A file holds ``default_profile`` (optional) and one ``[profiles.NAME]`` table pe
 
     [profiles.eu]
     provider = "telnyx"
-    region = "Europe"                  # the CLI's default region
+    region = "Europe"                  # the default_region option: where list and get look
     api_key_env = "TELNYX_EU_API_KEY"  # OPTION_env: read OPTION from this variable
     timeout = 10                       # or a table: total, connect, read, deadline
     retry = { max_attempts = 5 }       # or false: never retry
@@ -21,10 +21,11 @@ only, so :func:`locate_keys` finds the line of every key in the text itself.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
@@ -38,15 +39,18 @@ __all__ = [
     "CONFIG_ENV",
     "LOCAL_FILE",
     "PROFILE_ENV",
+    "REGION_ENV",
+    "REGION_OPTION",
     "Config",
     "ConfigFile",
     "Profile",
     "config_paths",
     "convert_option",
+    "did_you_mean",
     "is_secret_option",
-    "load_config",
     "load_config_file",
     "locate_keys",
+    "read_config",
 ]
 
 CONFIG_ENV: Final = "CONFCLIENT_CONFIG"
@@ -58,6 +62,10 @@ ENV_SUFFIX: Final = "_env"
 NOT_IN_FILES: Final = frozenset({"session", "trace_configs"})
 # Profile keys the loader interprets itself (everything else is a provider option).
 PROFILE_KEYS: Final = ("provider", "region", "timeout", "retry")
+#: The option a profile's ``region`` key sets (and which a profile spells ``region``).
+REGION_OPTION: Final = "default_region"
+#: The variable that sets ``default_region`` for any provider (environment level).
+REGION_ENV: Final = "CONFCLIENT_REGION"
 TIMEOUT_KEYS: Final = ("total", "connect", "read", "deadline")
 RETRY_KEYS: Final = ("max_attempts", "backoff_base", "backoff_max", "retry_after_max", "statuses")
 _SECRET_WORDS: Final = ("key", "token", "secret", "password")
@@ -65,6 +73,17 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 KeyPath = tuple[str, ...]
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` naming the candidate closest to ``word``, or ``""``.
+
+    >>> did_you_mean("page_concurency", ["page_concurrency", "timeout"])
+    " (did you mean 'page_concurrency'?)"
+    """
+    by_fold = {c.casefold(): c for c in candidates}
+    found = difflib.get_close_matches(word.casefold(), list(by_fold), n=1)
+    return f" (did you mean {by_fold[found[0]]!r}?)" if found else ""
 
 
 def is_secret_option(name: str) -> bool:
@@ -81,7 +100,8 @@ class Profile:
     ``options`` holds the literal option values (``timeout`` / ``retry`` already made into
     :class:`~confclient.Timeout` / :class:`~confclient.RetryPolicy`); it is left out of
     ``repr`` because a file may hold a literal secret. ``env_options`` maps an option to the
-    environment variable the profile reads it from.
+    environment variable the profile reads it from. ``region`` is the profile's spelling of
+    the ``default_region`` option.
     """
 
     name: str
@@ -210,13 +230,16 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def load_config(
+def read_config(
     config_file: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
     *,
     cwd: Path | None = None,
 ) -> Config:
-    """Read every configuration file (or only ``config_file``); see :func:`config_paths`."""
+    """Read every configuration file (or only ``config_file``), checking each file's shape
+    (see :func:`config_paths`). Whether each profile's keys suit its provider is checked by
+    :func:`confclient.config.load_config`, which every reader goes through.
+    """
     if config_file is not None:
         path = Path(config_file).expanduser()
         if not path.is_file():
@@ -289,14 +312,17 @@ def _dotted(key_path: KeyPath) -> str:
     return ".".join(key_path)
 
 
+_FILE_KEYS: Final = ("default_profile", "profiles")
+
+
 def _check_file(path: Path, data: Mapping[str, Any], lines: Mapping[KeyPath, int]) -> ConfigFile:
     check = _Checker(path, lines)
     for key in data:
-        if key not in ("default_profile", "profiles"):
+        if key not in _FILE_KEYS:
             raise check.fail(
                 (key,),
-                f"unknown key {key!r}; a configuration file holds default_profile and "
-                "[profiles.NAME] tables",
+                f"unknown key {key!r}{did_you_mean(key, _FILE_KEYS)}; a configuration file "
+                "holds default_profile and [profiles.NAME] tables",
             )
     default = data.get("default_profile")
     if default is not None and (not isinstance(default, str) or not default):
@@ -337,6 +363,12 @@ def _check_profile(check: _Checker, name: str, table: object) -> Profile:
             key_lines[key] = line
         if key in ("provider", "region"):
             continue
+        if key == REGION_OPTION:
+            raise check.fail(
+                key_path,
+                f"profile {name!r}: a profile spells the {REGION_OPTION} option region "
+                '(region = "…")',
+            )
         if key == "timeout":
             options["timeout"] = _check_timeout(check.fail, key_path, value)
         elif key == "retry":
@@ -353,6 +385,12 @@ def _check_profile(check: _Checker, name: str, table: object) -> Profile:
                 raise check.fail(
                     key_path,
                     f"profile {name!r} sets both {option} and {key}; give one of them",
+                )
+            if option == "region":
+                raise check.fail(
+                    key_path,
+                    f"profile {name!r}: region cannot name a variable; ${REGION_ENV} sets the "
+                    "default region whatever the profile",
                 )
             if option in PROFILE_KEYS or option in NOT_IN_FILES:
                 raise check.fail(
@@ -424,7 +462,8 @@ def _check_timeout(fail: Fail, key_path: KeyPath, value: object) -> Timeout:
         if key not in TIMEOUT_KEYS:
             raise fail(
                 (*key_path, key),
-                f"unknown key {key!r} in {_dotted(key_path)}; it takes {', '.join(TIMEOUT_KEYS)}",
+                f"unknown key {key!r} in {_dotted(key_path)}{did_you_mean(key, TIMEOUT_KEYS)}; "
+                f"it takes {', '.join(TIMEOUT_KEYS)}",
             )
         if item is False:
             fields[key] = None  # TOML has no null: false turns a limit off
@@ -461,7 +500,8 @@ def _check_retry(fail: Fail, key_path: KeyPath, value: object) -> RetryPolicy:
         if key not in RETRY_KEYS:
             raise fail(
                 (*key_path, key),
-                f"unknown key {key!r} in {_dotted(key_path)}; it takes {', '.join(RETRY_KEYS)}",
+                f"unknown key {key!r} in {_dotted(key_path)}{did_you_mean(key, RETRY_KEYS)}; "
+                f"it takes {', '.join(RETRY_KEYS)}",
             )
         if key == "statuses" and not _status_list(item):
             raise fail(

@@ -5,7 +5,8 @@
 a configuration profile; ``confclient sandbox`` serves the sandbox until Ctrl-C;
 ``confclient providers`` and ``confclient profiles`` say what is installed and configured.
 
-The command needs the ``cli`` extra (click and rich): ``pip install 'confclient[cli]'``.
+The command needs the ``cli`` extra (click and rich): ``pip install '.[cli]'`` in a checkout
+(confclient is installed from a clone: it is not on PyPI).
 This module imports neither, so that without them the command says so in one line.
 """
 
@@ -18,7 +19,8 @@ from typing import Final
 __all__ = ["CLI_EXTRA_HINT", "main"]
 
 CLI_EXTRA_HINT: Final = (
-    "confclient: the command line needs the 'cli' extra: pip install 'confclient[cli]'"
+    "confclient: the command line needs the 'cli' extra (click and rich): in the confclient "
+    "checkout, pip install '.[cli]'"
 )
 _CLI_DEPENDENCIES: Final = frozenset({"click", "rich"})
 _USAGE: Final = 2

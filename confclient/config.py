@@ -11,7 +11,9 @@ A name defined twice with different targets is an error, never a silent overwrit
 
 A configuration is resolved (:func:`resolve_config`) from, strongest first: arguments, the
 environment, configuration files (TOML profiles, see :mod:`confclient._profiles`).
-:func:`connect` with ``profile=`` and :func:`connect_from_env` share that one loader.
+:func:`connect` with ``profile=`` and :func:`connect_from_env` share that one loader, and every
+reader of the files (``confclient profiles`` too) goes through :func:`load_config`, which checks
+each profile against its provider.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import inspect
 import os
 from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -31,10 +34,13 @@ from ._profiles import (
     LOCAL_FILE,
     NOT_IN_FILES,
     PROFILE_ENV,
+    REGION_ENV,
+    REGION_OPTION,
     Config,
     Profile,
+    did_you_mean,
     is_secret_option,
-    load_config,
+    read_config,
 )
 from .errors import ConfigurationError
 from .service import ConferenceService
@@ -45,6 +51,7 @@ __all__ = [
     "Profile",
     "ResolvedConfig",
     "available_providers",
+    "check_profile",
     "connect",
     "connect_from_env",
     "load_config",
@@ -67,8 +74,10 @@ _BUILTIN: Mapping[str, str] = MappingProxyType(
 )
 _INSTALL_HINTS: Mapping[str, str] = MappingProxyType(
     {
-        "confclient_telnyx": "it ships with confclient; reinstall it: pip install confclient",
-        "confclient_twilio": "it ships with confclient; reinstall it: pip install confclient",
+        "confclient_telnyx": "it ships with confclient; reinstall confclient from its checkout: "
+        "pip install .",
+        "confclient_twilio": "it ships with confclient; reinstall confclient from its checkout: "
+        "pip install .",
     }
 )
 
@@ -209,16 +218,17 @@ def _make(name: str, options: Mapping[str, Any]) -> ConferenceService:
     except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
         signature = None
     if signature is not None:
+        accepted = _keyword_names(signature)
+        unknown = [] if accepted is None else [o for o in options if o not in accepted]
         try:
+            if unknown:
+                raise TypeError(
+                    f"takes no option {unknown[0]!r}{did_you_mean(unknown[0], accepted or ())}"
+                )
             signature.bind(**options)
         except TypeError as exc:
-            accepted = [
-                p.name
-                for p in signature.parameters.values()
-                if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
-            ]
             raise ConfigurationError(
-                f"provider {name!r}: {exc}; it accepts: {', '.join(accepted)}"
+                f"provider {name!r}: {exc}; it accepts: {', '.join(accepted or ())}"
             ) from None
     return factory(**options)
 
@@ -241,7 +251,8 @@ class ResolvedConfig:
     """A provider and its options, with where each came from; :meth:`connect` makes the service.
 
     ``sources`` maps each option to ``"argument"``, ``"$VARIABLE"`` or ``"path:line"``.
-    ``region`` is the chosen profile's default region (the CLI's default ``--region``).
+    ``region`` is the ``default_region`` option as resolved (the profile's ``region``,
+    ``$CONFCLIENT_REGION`` or an argument), kept for compatibility: the service applies it.
     ``options`` may hold credentials: it is left out of ``repr``.
     """
 
@@ -276,37 +287,107 @@ class ResolvedConfig:
             if self.profile is None:
                 raise
             raise ConfigurationError(
-                f"{exc} [profile {self.profile.name!r}, {self.profile.where}]"
+                f"{exc} [profile {self.profile.name!r}, {self.profile.where}]",
+                provider=exc.provider,
+                missing=exc.missing,
             ) from exc
+
+
+def _keyword_names(signature: inspect.Signature) -> tuple[str, ...] | None:
+    """The options a signature takes by keyword, in order; ``None`` with ``**kwargs``."""
+    parameters = signature.parameters.values()
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return None
+    return tuple(p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
 
 
 def _accepted_options(factory: ProviderFactory) -> frozenset[str] | None:
     """Keyword options ``factory`` takes; ``None`` when it takes any (``**kwargs``)."""
     try:
-        parameters = inspect.signature(factory).parameters.values()
+        names = _keyword_names(inspect.signature(factory))
     except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
         return None
-    if any(p.kind is p.VAR_KEYWORD for p in parameters):
-        return None
-    return frozenset(
-        p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
-    )
+    return None if names is None else frozenset(names)
 
 
-def _check_profile_keys(profile: Profile, factory: ProviderFactory) -> None:
+def _check_region(provider: str, factory: ProviderFactory, region: str, what: str) -> None:
+    """``region`` must be one of the provider's (when it lists them), matched like the
+    service matches it (case-insensitively); the error starts with ``what``."""
+    regions = getattr(factory, "regions", None)
+    if not (isinstance(regions, tuple) and regions and all(isinstance(r, str) for r in regions)):
+        return  # a provider that does not list its regions checks them itself
+    if not any(region.casefold() == known.casefold() for known in regions):
+        raise ConfigurationError(
+            f"{what} {region!r} is not a region of {provider}{did_you_mean(region, regions)}; "
+            f"its regions: {', '.join(regions)}"
+        )
+
+
+def check_profile(profile: Profile) -> None:
+    """Check a profile against its provider, as :func:`load_config` does for every profile.
+
+    The provider must exist (found lazily through the registry), and every key must be one
+    it takes: ``provider``, ``region`` (the ``default_region`` option, one of the provider's
+    regions), the provider's options that a file can hold, and ``OPTION_env`` for them. A
+    :class:`ConfigurationError` names the file, the line, the key and the closest known key.
+    """
+    try:
+        factory = load_provider(profile.provider)
+    except ConfigurationError as exc:
+        raise ConfigurationError(
+            f"{profile.key_where('provider')}: profile {profile.name!r}: {exc}"
+        ) from None
     accepted = _accepted_options(factory)
-    if accepted is None:
-        return
-    for option in (*profile.options, *profile.env_options):
-        if option not in accepted:
-            key = option if option in profile.options else option + ENV_SUFFIX
-            usable = sorted(accepted - NOT_IN_FILES)
+    if accepted is not None:
+        takes_region = REGION_OPTION in accepted
+        options = sorted(accepted - NOT_IN_FILES - {REGION_OPTION})
+        for option in (*profile.options, *profile.env_options):
+            if option in options:
+                continue
+            literal = option in profile.options
+            key = option if literal else option + ENV_SUFFIX
+            known = (
+                ["provider", *(["region"] if takes_region else []), *options]
+                if literal
+                else [o + ENV_SUFFIX for o in options]
+            )
+            also = "provider, region" if takes_region else "provider"
             raise ConfigurationError(
                 f"{profile.key_where(option)}: unknown key {key!r} in profile "
-                f"{profile.name!r}; provider {profile.provider!r} takes {', '.join(usable)}; "
-                'a profile also takes provider, region, and OPTION_env = "VARIABLE" to read '
-                "an option from the environment"
+                f"{profile.name!r}{did_you_mean(key, known)}; provider {profile.provider!r} "
+                f"takes {', '.join(options)}; a profile also takes {also}, and "
+                'OPTION_env = "VARIABLE" to read an option from the environment'
             )
+        if profile.region is not None and not takes_region:
+            raise ConfigurationError(
+                f"{profile.key_where('region')}: profile {profile.name!r}: provider "
+                f"{profile.provider!r} takes no {REGION_OPTION}, so its profiles cannot set region"
+            )
+    if profile.region is not None:
+        _check_region(
+            profile.provider,
+            factory,
+            profile.region,
+            f"{profile.key_where('region')}: profile {profile.name!r}: region",
+        )
+
+
+def load_config(
+    config_file: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    cwd: Path | None = None,
+) -> Config:
+    """Read every configuration file (or only ``config_file``; see
+    :func:`confclient._profiles.config_paths`) and check every profile in them with
+    :func:`check_profile`: an unknown provider or a key its provider does not take fails
+    here, whichever profile is then used.
+    """
+    config = read_config(config_file, env, cwd=cwd)
+    for one_file in config.files:
+        for profile in one_file.profiles.values():
+            check_profile(profile)
+    return config
 
 
 def _env_source(
@@ -335,8 +416,9 @@ def resolve_config(
 
     Precedence, strongest first: arguments (``provider``, ``profile``, ``options``); the
     environment (``CONFCLIENT_PROVIDER`` / ``CONFCLIENT_PROFILE``, the variables a profile
-    names with ``OPTION_env``, then the provider's own variables such as ``TELNYX_API_KEY``);
-    the configuration file (``default_profile``, a profile's literal values).
+    names with ``OPTION_env``, then the provider's own variables such as ``TELNYX_API_KEY``,
+    and ``CONFCLIENT_REGION`` for ``default_region``); the configuration file
+    (``default_profile``, a profile's literal values and its ``region``).
 
     The files' ``default_profile`` is used only when no provider or profile is chosen by
     an argument or the environment. A provider and a profile chosen at the same level must
@@ -402,15 +484,12 @@ def resolve_config(
     merged: dict[str, Any] = {}
     sources: dict[str, str] = {}
     if chosen is not None:
-        _check_profile_keys(chosen, factory)
         for option, value in chosen.options.items():
             merged[option] = value
             sources[option] = chosen.key_where(option)
         if chosen.region is not None:
-            accepted = _accepted_options(factory)
-            if accepted is None or "region" in accepted:
-                merged["region"] = chosen.region
-                sources["region"] = chosen.key_where("region")
+            merged[REGION_OPTION] = chosen.region
+            sources[REGION_OPTION] = chosen.key_where("region")
     from_env = getattr(factory, "options_from_env", None)
     if callable(from_env):
         for option, value in dict(from_env(environ)).items():
@@ -418,6 +497,16 @@ def resolve_config(
                 continue  # the profile names its own variable for this option
             merged[option] = value
             sources[option] = _env_source(from_env, option, environ)
+    region = environ.get(REGION_ENV)
+    if region and REGION_OPTION not in given:
+        accepted = _accepted_options(factory)
+        if accepted is not None and REGION_OPTION not in accepted:
+            raise ConfigurationError(
+                f"${REGION_ENV} is set, but provider {name!r} takes no {REGION_OPTION}"
+            )
+        _check_region(name, factory, region, f"${REGION_ENV}")
+        merged[REGION_OPTION] = region
+        sources[REGION_OPTION] = f"${REGION_ENV}"
     if chosen is not None:
         for option, variable in chosen.env_options.items():
             if option in given:
@@ -439,7 +528,7 @@ def resolve_config(
         options=MappingProxyType(merged),
         sources=MappingProxyType(sources),
         profile=chosen,
-        region=None if chosen is None else chosen.region,
+        region=merged.get(REGION_OPTION),
     )
 
 

@@ -57,7 +57,22 @@ class ConfClientError(Exception):
 
 
 class ConfigurationError(ConfClientError):
-    """Unknown provider, missing or malformed credentials, or a bad configuration."""
+    """Unknown provider, missing or malformed credentials, or a bad configuration.
+
+    ``missing`` names the options that must be given and were not (e.g. ``("api_key",)``),
+    and ``provider`` the provider that needs them, so that a front end (the command line)
+    can say how to give them its own way.
+    """
+
+    def __init__(
+        self, message: str, *, provider: str | None = None, missing: Sequence[str] = ()
+    ) -> None:
+        super().__init__(message)
+        self.provider = provider
+        self.missing: tuple[str, ...] = tuple(missing)
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, (type(self), self.args, self.__dict__))
 
 
 class InvalidRequestError(ConfClientError, ValueError):

@@ -48,6 +48,7 @@ class Capability(enum.StrEnum):
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+_EMPTY_NAMES: Mapping[str, str] = MappingProxyType({})
 # Items per page of ``pages()`` over a listing of every region (it has no pages of its own).
 _MERGED_PAGE_SIZE = 250
 
@@ -243,8 +244,18 @@ class BaseConferenceService:
     region_scoped: ClassVar[bool] = False
     """Whether one request reaches only one region, so that "every region" takes one request
     per region (Telnyx: a request without ``region`` means the account's default region)."""
+    #: The environment variable each option is read from by :meth:`options_from_env`
+    #: (option -> variable), e.g. ``{"api_key": "TELNYX_API_KEY"}``; front ends use it to
+    #: tell how to give a missing option.
+    env_variables: ClassVar[Mapping[str, str]] = _EMPTY_NAMES
+    #: The last path segment of every valid ``base_url`` (the API version, e.g. ``"v2"``);
+    #: ``None``: any path. A base URL without it fails at connect, not as a 404 later.
+    api_version: ClassVar[str | None] = None
+    #: The provider's own API root, e.g. ``https://api.telnyx.com/v2`` (for messages).
+    default_base_url: ClassVar[str | None] = None
 
     def __init__(self, transport: Transport, *, default_region: str | None = None) -> None:
+        self._check_base_url(transport)
         self._transport = transport
         self._default_region: str | None = None
         if default_region is not None:
@@ -257,6 +268,51 @@ class BaseConferenceService:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={str(self._transport.base_url)!r}>"
+
+    @classmethod
+    def options_from_env(cls, env: Mapping[str, str]) -> dict[str, Any]:
+        """The options :func:`confclient.connect_from_env` reads from ``env``: each of
+        :attr:`env_variables` that is set and not empty.
+        """
+        return {option: env[name] for option, name in cls.env_variables.items() if env.get(name)}
+
+    @classmethod
+    def missing_options(cls, *options: str) -> ConfigurationError:
+        """The error for options that must be given and were not (``missing`` names them),
+        saying how to give each from Python.
+
+        >>> raise cls.missing_options("api_key")                  # doctest: +SKIP
+        ConfigurationError: telnyx needs api_key: pass api_key=..., or set TELNYX_API_KEY ...
+        """
+        names = " and ".join(options)
+        passed = ", ".join(f"{option}=..." for option in options)
+        variables = [cls.env_variables[o] for o in options if o in cls.env_variables]
+        where = ""
+        if variables:
+            where = f", or set {' and '.join(variables)} and use confclient.connect_from_env()"
+        return ConfigurationError(
+            f"{cls.provider} needs {names}: pass {passed}{where}",
+            provider=cls.provider,
+            missing=options,
+        )
+
+    @classmethod
+    def _check_base_url(cls, transport: Transport) -> None:
+        version = cls.api_version
+        if version is None:
+            return
+        url = transport.base_url
+        segments = [segment for segment in url.path.split("/") if segment]
+        if segments and segments[-1] == version:
+            return
+        # The API root the caller most likely meant: cut after the version, else append it.
+        kept = segments[: segments.index(version) + 1] if version in segments else segments
+        root = url.with_path("/".join(["", *kept, *([] if version in kept else [version])]))
+        example = cls.default_base_url or str(root)
+        raise ConfigurationError(
+            f"base_url must be the API root with its version, e.g. {example}; got "
+            f"{str(url)!r} (did you mean {root!s}?)"
+        )
 
     @property
     def transport(self) -> Transport:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
@@ -315,18 +315,14 @@ class ThreadedSandbox:
     def env(self, provider: str) -> dict[str, str]:
         """Environment variables that point ``confclient.connect_from_env()`` (and the
         ``confclient`` command) at this sandbox, for ``monkeypatch.setenv``."""
+        from .config import load_provider
+
         options = self.options(provider)
-        if provider == "telnyx":
-            return {
-                "CONFCLIENT_PROVIDER": "telnyx",
-                "TELNYX_API_KEY": options["api_key"],
-                "TELNYX_BASE_URL": options["base_url"],
-            }
+        # The variables the provider's service reads (its env_variables), never a copy here.
+        variables: Mapping[str, str] = load_provider(provider).env_variables  # type: ignore[attr-defined]
         return {
-            "CONFCLIENT_PROVIDER": "twilio",
-            "TWILIO_ACCOUNT_SID": options["account_sid"],
-            "TWILIO_AUTH_TOKEN": options["auth_token"],
-            "TWILIO_INSIGHTS_BASE_URL": options["base_url"],
+            "CONFCLIENT_PROVIDER": provider,
+            **{variables[option]: value for option, value in options.items()},
         }
 
     def connect(self, provider: str, /, **options: Any) -> ConferenceService:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any, ClassVar, Final
 
 import aiohttp
@@ -53,11 +54,6 @@ DEFAULT_PAGE_CONCURRENCY: Final = 16
 
 
 def _check_api_key(api_key: object) -> str:
-    if api_key is None or api_key == "":
-        raise ConfigurationError(
-            "telnyx needs an API key: pass api_key=... or set TELNYX_API_KEY and use "
-            "confclient.connect_from_env()"
-        )
     if not isinstance(api_key, str):
         raise ConfigurationError(f"api_key must be a string, got {type(api_key).__name__}")
     if api_key != api_key.strip() or any(ch in api_key for ch in "\r\n\t "):
@@ -87,6 +83,11 @@ class TelnyxConferenceService(BaseConferenceService):
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {Capability.LIST, Capability.GET, Capability.CREATE}
     )
+    env_variables: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {"api_key": "TELNYX_API_KEY", "base_url": "TELNYX_BASE_URL"}
+    )
+    api_version: ClassVar[str | None] = "v2"
+    default_base_url: ClassVar[str | None] = DEFAULT_BASE_URL
 
     def __init__(
         self,
@@ -103,6 +104,8 @@ class TelnyxConferenceService(BaseConferenceService):
         default_region: str | None = None,
         page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
     ) -> None:
+        if api_key is None or api_key == "":
+            raise self.missing_options("api_key")
         key = _check_api_key(api_key)
         if isinstance(page_concurrency, bool) or not (
             isinstance(page_concurrency, int) and page_concurrency >= 1
@@ -126,18 +129,6 @@ class TelnyxConferenceService(BaseConferenceService):
             ),
             default_region=default_region,
         )
-
-    @classmethod
-    def options_from_env(cls, env: Mapping[str, str]) -> dict[str, Any]:
-        """Options read by :func:`confclient.connect_from_env`: ``TELNYX_API_KEY``,
-        ``TELNYX_BASE_URL``.
-        """
-        options: dict[str, Any] = {}
-        if env.get("TELNYX_API_KEY"):
-            options["api_key"] = env["TELNYX_API_KEY"]
-        if env.get("TELNYX_BASE_URL"):
-            options["base_url"] = env["TELNYX_BASE_URL"]
-        return options
 
     # -- list -------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import base64
 import functools
 import re
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, ClassVar, Final
 
 import aiohttp
@@ -47,12 +48,33 @@ _API_KEY = re.compile(r"^SK[0-9a-fA-F]{32}$")
 _PAGING_PARAMS = frozenset({"Page", "PageToken", "PageSize"})
 
 
-def _secret(value: object, name: str, env: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ConfigurationError(f"twilio needs {name}: pass {name}=... or set {env}")
+def _secret(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be a string, got {type(value).__name__}")
     if value != value.strip() or any(ch in value for ch in "\r\n\t :"):
         raise ConfigurationError(f"{name} must not contain whitespace, ':' or line breaks")
     return value
+
+
+def _missing_credentials(
+    account_sid: object, auth_token: object, api_key: object, api_secret: object
+) -> list[str]:
+    """The credentials not given at all (``None`` or empty), in the order they are needed."""
+    given = {
+        name: value not in (None, "")
+        for name, value in (
+            ("account_sid", account_sid),
+            ("auth_token", auth_token),
+            ("api_key", api_key),
+            ("api_secret", api_secret),
+        )
+    }
+    missing = [] if given["account_sid"] else ["account_sid"]
+    if given["auth_token"]:
+        return missing  # with an API key too: refused later as two credentials
+    if given["api_key"] or given["api_secret"]:
+        return missing + [name for name in ("api_key", "api_secret") if not given[name]]
+    return [*missing, "auth_token"]
 
 
 def _basic_auth(
@@ -73,9 +95,9 @@ def _basic_auth(
                 f"api_key must be an API key SID (SK + 32 hex digits; env TWILIO_API_KEY), "
                 f"got {api_key!r:.40}"
             )
-        password = _secret(api_secret, "api_secret", "TWILIO_API_SECRET")
+        password = _secret(api_secret, "api_secret")
         return _encode_basic(api_key, password)
-    token = _secret(auth_token, "auth_token", "TWILIO_AUTH_TOKEN")
+    token = _secret(auth_token, "auth_token")
     return _encode_basic(account_sid, token)
 
 
@@ -99,6 +121,17 @@ class TwilioInsightsConferenceService(BaseConferenceService):
     provider: ClassVar[str] = PROVIDER
     regions: ClassVar[tuple[str, ...]] = MIXER_REGIONS
     capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.LIST, Capability.GET})
+    env_variables: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "account_sid": "TWILIO_ACCOUNT_SID",
+            "auth_token": "TWILIO_AUTH_TOKEN",
+            "api_key": "TWILIO_API_KEY",
+            "api_secret": "TWILIO_API_SECRET",
+            "base_url": "TWILIO_INSIGHTS_BASE_URL",
+        }
+    )
+    api_version: ClassVar[str | None] = "v1"
+    default_base_url: ClassVar[str | None] = DEFAULT_BASE_URL
 
     def __init__(
         self,
@@ -117,6 +150,9 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         allow_insecure_http: bool = False,
         default_region: str | None = None,
     ) -> None:
+        missing = _missing_credentials(account_sid, auth_token, api_key, api_secret)
+        if missing:
+            raise self.missing_options(*missing)
         authorization = _basic_auth(account_sid, auth_token, api_key, api_secret)
         self.account_sid = account_sid
         super().__init__(
@@ -138,20 +174,12 @@ class TwilioInsightsConferenceService(BaseConferenceService):
 
     @classmethod
     def options_from_env(cls, env: Mapping[str, str]) -> dict[str, Any]:
-        """Options read by :func:`confclient.connect_from_env`: ``TWILIO_ACCOUNT_SID``,
-        ``TWILIO_AUTH_TOKEN`` or ``TWILIO_API_KEY`` + ``TWILIO_API_SECRET``,
-        ``TWILIO_INSIGHTS_BASE_URL``.
+        """Options read by :func:`confclient.connect_from_env` (see :attr:`env_variables`);
+        with both an auth token and an API key set, the API key (the narrower credential).
         """
-        names = {
-            "TWILIO_ACCOUNT_SID": "account_sid",
-            "TWILIO_AUTH_TOKEN": "auth_token",
-            "TWILIO_API_KEY": "api_key",
-            "TWILIO_API_SECRET": "api_secret",
-            "TWILIO_INSIGHTS_BASE_URL": "base_url",
-        }
-        options = {option: env[var] for var, option in names.items() if env.get(var)}
+        options = super().options_from_env(env)
         if "api_key" in options and "auth_token" in options:
-            del options["auth_token"]  # an API key is the narrower credential: prefer it
+            del options["auth_token"]
         return options
 
     # -- list -------------------------------------------------------------------------------

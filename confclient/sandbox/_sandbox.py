@@ -30,6 +30,9 @@ PROVIDERS: Final = ("telnyx", "twilio")
 _SHUTDOWN_TIMEOUT: Final = 2.0
 #: Loop turns stop() waits for connections accepted at the last moment to reach the server.
 _ACCEPT_TURNS: Final = 5
+#: Addresses that bind every interface, and the loopback address a local client uses
+#: instead (a client refuses plain http to any other host, and 0.0.0.0 is no destination).
+_WILDCARD_BINDS: Final = {"0.0.0.0": "127.0.0.1", "::": "::1"}
 
 
 class Sandbox:
@@ -174,8 +177,13 @@ class Sandbox:
 
     @property
     def host(self) -> str:
-        """The address the server binds."""
+        """The address the server binds (``0.0.0.0`` or ``::``: every interface)."""
         return self._host
+
+    @property
+    def on_every_interface(self) -> bool:
+        """Whether the server binds every interface (``host`` ``0.0.0.0`` or ``::``)."""
+        return self._host in _WILDCARD_BINDS
 
     @property
     def port(self) -> int:
@@ -191,8 +199,12 @@ class Sandbox:
 
     @property
     def base_url(self) -> str:
-        """Root of the server, e.g. ``http://127.0.0.1:54321``."""
-        host = f"[{self._host}]" if ":" in self._host else self._host
+        """Root of the server as a client on this machine reaches it, e.g.
+        ``http://127.0.0.1:54321``; bound to every interface (``0.0.0.0``, ``::``), the
+        loopback address (``127.0.0.1``, ``[::1]``).
+        """
+        host = _WILDCARD_BINDS.get(self._host, self._host)
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}"
 
     @property
@@ -230,6 +242,19 @@ class Sandbox:
     def twilio_api_secret(self) -> str:
         """The API key secret (32 letters and digits) accepted with :attr:`twilio_api_key`."""
         return self._twilio.credentials.api_secret
+
+    def banner(self) -> list[str]:
+        """What ``serve`` and ``confclient sandbox`` print: where it serves, then
+        :meth:`describe`'s lines."""
+        lines = [
+            f"confclient sandbox on {self.base_url} (seed={self.seed}, size={self.size} per region)"
+        ]
+        if self.on_every_interface:
+            lines.append(
+                f"listening on every interface ({self._host} port {self.port}); from another "
+                "machine use this one's address, with allow_insecure_http (plain http)"
+            )
+        return [*lines, *self.describe()]
 
     def describe(self) -> list[str]:
         """One line per provider with its base URL and test credentials (what ``serve`` prints)."""
@@ -416,11 +441,7 @@ async def _serve_until_stopped(sandbox: Sandbox, print_fn: Callable[[str], objec
         installed.append(sig)
     try:
         async with sandbox:
-            print_fn(
-                f"confclient sandbox on {sandbox.base_url} "
-                f"(seed={sandbox.seed}, size={sandbox.size} per region)"
-            )
-            for line in sandbox.describe():
+            for line in sandbox.banner():
                 print_fn(line)
             if print_fn is builtins.print:
                 sys.stdout.flush()

@@ -205,7 +205,10 @@ def test_providers_shows_a_broken_provider(run: Run) -> None:
 # -- sandbox --------------------------------------------------------------------------------
 
 
-def test_sandbox_serves_until_interrupted(run: Run, use_env: UseEnv) -> None:
+@pytest.mark.parametrize("host", [None, "0.0.0.0"])
+def test_sandbox_serves_until_interrupted(run: Run, use_env: UseEnv, host: str | None) -> None:
+    """The URLs it prints are ones a client uses as they are: bound to every interface
+    (0.0.0.0), they are on loopback (a client refuses plain http to other hosts)."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -218,6 +221,7 @@ def test_sandbox_serves_until_interrupted(run: Run, use_env: UseEnv) -> None:
             "3",
             "--seed",
             "5",
+            *(["--host", host] if host else []),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -235,6 +239,10 @@ def test_sandbox_serves_until_interrupted(run: Run, use_env: UseEnv) -> None:
         variables = dict(item.split("=", 1) for export in exports for item in export)
         assert lines[0].startswith("confclient sandbox on http://127.0.0.1:")
         assert lines[0].endswith("(seed=5, size=3 per region)")
+        port = lines[0].split()[3].rpartition(":")[2]
+        every_interface = f"listening on every interface (0.0.0.0 port {port}); "
+        assert (lines[1].startswith(every_interface)) == (host == "0.0.0.0")
+        assert "0.0.0.0" not in "\n".join(line for line in lines if "export" in line)
         use_env({**variables, "CONFCLIENT_PROVIDER": "telnyx"})
         listed = run("list", "-r", "all", "-f", "ndjson")
         assert listed.code == 0, listed.err
@@ -289,6 +297,41 @@ def test_usage_errors_exit_2(argv: list[str], run: Run) -> None:
     assert result.out == ""
 
 
+def test_help_lists_every_exit_code(run: Run) -> None:
+    result = run("--help")
+    assert result.code == 0
+    text = " ".join(result.out.split())
+    assert (
+        "Exit codes: 0 ok, 1 provider or network error, 2 usage or configuration, "
+        "3 authentication refused, 4 not found, 130 interrupted (Ctrl-C)." in text
+    )
+
+
+@pytest.mark.confclient_sandbox(size=1)
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+@pytest.mark.parametrize("command", ["list", "get", "create"])
+def test_raw_is_refused_where_it_does_not_fit(
+    run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox, command: str, fmt: str
+) -> None:
+    """--raw adds the provider's record to json and ndjson; with a table or CSV it used to
+    be ignored silently: now a usage error, before any request."""
+    use_env(confclient_sandbox.env("telnyx"))
+    args = {
+        "list": ["list"],
+        "get": ["get", confclient_sandbox.telnyx_records("US")[0]["id"]],
+        "create": ["create", "--call-control-id", "v3:x", "--name", "n"],
+    }[command]
+    result = run(*args, "--raw", "-f", fmt)
+    assert result.code == 2
+    assert (
+        f"Error: --raw adds the provider's record to json and ndjson output; it does not fit "
+        f"--format {fmt}" in result.err
+    )
+    assert result.out == ""
+    assert confclient_sandbox.stats.total_requests == 0
+    assert run(*args, "--raw", "-f", "ndjson").code == 0
+
+
 def test_no_command_shows_the_usage(run: Run) -> None:
     result = run()
     assert result.code in (0, 2)  # click shows the help for a bare group
@@ -323,7 +366,8 @@ def test_without_the_cli_extra_one_line_and_exit_2() -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.splitlines() == [
-        "confclient: the command line needs the 'cli' extra: pip install 'confclient[cli]'"
+        "confclient: the command line needs the 'cli' extra (click and rich): in the confclient "
+        "checkout, pip install '.[cli]'"
     ]
 
 

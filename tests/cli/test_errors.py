@@ -7,6 +7,7 @@ import base64
 import re
 import socket
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,7 @@ from confclient import (
     TransportError,
     UnsupportedFilterError,
 )
-from confclient._cli_app import describe_error, exit_code
+from confclient._cli_app import _how_the_others_ended, describe_error, exit_code
 from confclient.testing import ThreadedSandbox
 from tests.cli.conftest import Result, Run
 
@@ -61,13 +62,26 @@ def test_authentication_refused_exits_3(
 def test_every_region_refused_is_still_exit_3_on_one_line(
     run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox
 ) -> None:
+    """Each listing that failed is named once, the error they share is said once, and the
+    line says the other listings were stopped (not that they succeeded)."""
     use_env({**confclient_sandbox.env("telnyx"), "TELNYX_API_KEY": "KEYwrong"})
     result = run("list", "--region", "all")
     assert result.code == 3
     line = one_error_line(result)
     # The first failure cancels the other listings: how many failed first varies.
-    assert re.search(r"error: [1-4] of 4 listings failed: telnyx:", line)
-    assert "code 10009" in line
+    match = re.fullmatch(
+        r"confclient: error: telnyx in (?P<regions>.+?) failed(?P<same> the same way)?: "
+        r"\[request [0-9a-f-]+\] telnyx HTTP 401 code 10009: [^;()]+ "
+        r"\((?P<failed>[1-4]) of 4 listings failed(?:; the other (?P<stopped>[1-3]) were stopped"
+        r"|; the other 1 was stopped)?\)",
+        line,
+    )
+    assert match, line
+    regions = match["regions"].replace(" and ", ", ").split(", ")
+    assert len(regions) == len(set(regions)) == int(match["failed"])
+    assert set(regions) <= {"Australia", "Europe", "Middle East", "US"}
+    assert bool(match["same"]) == (len(regions) > 1)
+    assert line.count("code 10009") == 1
 
 
 @pytest.mark.confclient_sandbox(size=2)
@@ -115,7 +129,7 @@ def test_unreachable_host_exits_1(run: Run) -> None:
     [
         (["list"], "no provider: set CONFCLIENT_PROVIDER (one of"),
         (["list", "--provider", "mars"], "unknown provider 'mars'; available providers:"),
-        (["list", "--provider", "telnyx"], "telnyx needs an API key"),
+        (["list", "--provider", "telnyx"], "telnyx needs api_key: set TELNYX_API_KEY"),
         (["list", "--provider", "telnyx", "-o", "api_key=K", "-r", "Mars"], "region must be"),
         (["list", "--provider", "telnyx", "-o", "bogus=1", "-o", "api_key=K"], "bogus"),
         (["list", "--provider", "telnyx", "-o", "retry={max_attempts=0}"], "-o retry:"),
@@ -150,7 +164,108 @@ def test_error_lines_never_span_lines() -> None:
     auth = AuthenticationError(status=401, provider="p")
     auth.confclient_source = "p:EU"  # type: ignore[attr-defined]
     group = FanOutError("1 of 2 listings failed: p:EU", [auth])
-    assert describe_error(group) == "1 of 2 listings failed: p:EU; p:EU: p HTTP 401"
+    assert describe_error(group) == "p in EU failed: p HTTP 401"
+
+
+def test_failures_alike_are_said_once() -> None:
+    def failure(source: str, error: Exception) -> Exception:
+        error.confclient_source = source  # type: ignore[attr-defined]
+        return error
+
+    refused = [
+        failure(f"p:{region}", AuthenticationError(status=401, provider="p", request_id=region))
+        for region in ("EU", "US", "AU")
+    ]
+    down = failure("p:ME", TransportError("connection\nrefused"))
+    group = FanOutError("4 of 5 listings failed", [refused[0], down, *refused[1:]])
+    group.add_note("4 of 5 listings failed; the other 1 was stopped")
+    assert describe_error(group) == (
+        "p in EU, US and AU failed the same way: [request EU] p HTTP 401; "
+        "p in ME failed: connection refused (4 of 5 listings failed; the other 1 was stopped)"
+    )
+
+
+@pytest.mark.confclient_sandbox(size=1)
+async def test_the_other_listings_are_said_stopped_or_finished(
+    confclient_sandbox: ThreadedSandbox,
+) -> None:
+    async with confclient_sandbox.connect("telnyx") as svc:
+        finished = svc.list(region="US")
+        await finished.collect()
+        listings = [
+            ("telnyx:US", finished),
+            ("telnyx:Europe", svc.list(region="Europe")),  # never got to run
+            ("telnyx:Australia", svc.list(region="Australia")),
+            ("telnyx:Middle East", svc.list(region="Middle East")),
+        ]
+        refused = AuthenticationError(status=401, provider="telnyx")
+        refused.confclient_source = "telnyx:Australia"  # type: ignore[attr-defined]
+        group = FanOutError("1 of 4 listings failed", [refused])
+        assert _how_the_others_ended(group, listings) == (
+            "1 of 4 listings failed; 1 finished and 2 were stopped"
+        )
+        assert _how_the_others_ended(group, listings[1:]) == (
+            "1 of 3 listings failed; the other 2 were stopped"
+        )
+        assert _how_the_others_ended(group, listings[:3:2]) == (
+            "1 of 2 listings failed; the other 1 finished"
+        )
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["list", "--provider", "telnyx"],
+            'telnyx needs api_key: set TELNYX_API_KEY, or add api_key_env = "VARIABLE" to a '
+            "profile (./confclient.toml); keep credentials off the command line (shell "
+            "history, ps)",
+        ),
+        (
+            ["get", "CF" + "0" * 32, "--provider", "twilio"],
+            "twilio needs account_sid and auth_token: set TWILIO_ACCOUNT_SID and "
+            'TWILIO_AUTH_TOKEN, or add account_sid_env = "VARIABLE" and auth_token_env = '
+            '"VARIABLE" to a profile (./confclient.toml); keep credentials off the command line '
+            "(shell history, ps)",
+        ),
+    ],
+)
+def test_missing_credentials_name_the_commands_own_means(
+    argv: list[str], expected: str, run: Run
+) -> None:
+    """Not the library's Python advice (pass api_key=...): the variables and profile keys."""
+    result = run(*argv)
+    assert result.code == 2
+    assert one_error_line(result) == f"confclient: error: {expected}"
+
+
+def test_missing_credentials_of_a_profile_name_it(run: Run, tmp_path: Path) -> None:
+    config = tmp_path / "conf.toml"
+    config.write_text('[profiles.x]\nprovider = "twilio"\nregion = "ie1"\n')
+    result = run("list", "--config", str(config), "--profile", "x")
+    assert result.code == 2
+    assert one_error_line(result) == (
+        "confclient: error: twilio needs account_sid and auth_token: set TWILIO_ACCOUNT_SID "
+        'and TWILIO_AUTH_TOKEN, or add account_sid_env = "VARIABLE" and auth_token_env = '
+        f"\"VARIABLE\" to profile 'x' ({config}:1); keep credentials off the command line "
+        "(shell history, ps)"
+    )
+
+
+@pytest.mark.confclient_sandbox(size=1)
+def test_a_base_url_without_its_version_is_a_configuration_error(
+    run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox
+) -> None:
+    """Exit 2 and what is wrong: not exit 4, "not found", as for a missing conference."""
+    use_env({**confclient_sandbox.env("telnyx"), "TELNYX_BASE_URL": confclient_sandbox.base_url})
+    result = run("list", "-r", "US")
+    assert result.code == 2
+    assert one_error_line(result) == (
+        "confclient: error: base_url must be the API root with its version, e.g. "
+        f"https://api.telnyx.com/v2; got '{confclient_sandbox.base_url}/' (did you mean "
+        f"{confclient_sandbox.telnyx_base_url}?)"
+    )
+    assert confclient_sandbox.stats.total_requests == 0
 
 
 # -- --debug --------------------------------------------------------------------------------

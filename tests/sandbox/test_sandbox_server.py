@@ -172,6 +172,28 @@ async def test_describe_lines() -> None:
         ]
 
 
+async def test_bound_to_every_interface_its_urls_are_on_loopback() -> None:
+    """0.0.0.0 is an address to bind, not to connect to, and a client refuses plain http to
+    any host but loopback: the URLs are 127.0.0.1 ones, and work as they are."""
+    async with Sandbox(host="0.0.0.0", size=1) as sb:
+        assert sb.host == "0.0.0.0"
+        assert sb.on_every_interface
+        assert sb.base_url == f"http://127.0.0.1:{sb.port}"
+        assert sb.telnyx_base_url == f"http://127.0.0.1:{sb.port}/v2"
+        assert sb.banner()[1] == (
+            f"listening on every interface (0.0.0.0 port {sb.port}); from another machine "
+            "use this one's address, with allow_insecure_http (plain http)"
+        )
+        async with sb.connect("twilio") as svc:
+            assert len(await svc.list(region="us1").collect()) == 1
+    async with Sandbox(size=1) as sb:
+        assert not sb.on_every_interface
+        assert sb.banner() == [
+            f"confclient sandbox on {sb.base_url} (seed=0, size=1 per region)",
+            *sb.describe(),
+        ]
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_serve_runs_until_signalled(sig: signal.Signals) -> None:
     env = {

@@ -4,19 +4,14 @@ with different loop scopes, anyio tests, and a run without any async plugin at a
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 pytest_plugins = ["pytester"]
-
-INI_WITH_ASYNCIO = """
-[pytest]
-addopts = --strict-markers -p no:cacheprovider
-filterwarnings = error
-asyncio_default_fixture_loop_scope = function
-"""
 
 INI_PLAIN = """
 [pytest]
@@ -149,15 +144,50 @@ async def test_with_anyio(confclient_sandbox):
 """
 
 
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+#: What README's example imports from the user's own code.
+MYAPP_REPORTS = """
+async def count_in_progress(svc, region):
+    return len(await svc.list(region=region, status="in_progress").collect())
+"""
+
+
+def readme_block(language: str, first_line: str) -> str:
+    """The README code block in ``language`` whose first line starts with ``first_line``."""
+    blocks = re.findall(rf"^```{language}\n(.*?)^```", README.read_text("utf-8"), re.M | re.S)
+    (block,) = [b for b in blocks if b.startswith(first_line)]
+    return block
+
+
 def test_a_users_suite_sync_asyncio_and_anyio(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI_WITH_ASYNCIO)
+    """With README's pytest configuration, exactly (warnings made errors on top)."""
+    pytester.makepyprojecttoml(readme_block("toml", "# pyproject.toml"))
     pytester.makepyfile(
         test_user_sync=SYNC_SUITE,
         test_user_asyncio=ASYNCIO_SUITE,
         test_user_anyio=ANYIO_SUITE,
     )
-    result = pytester.runpytest()
-    result.assert_outcomes(passed=12)
+    result = pytester.runpytest("--strict-markers", "-p", "no:cacheprovider", "-W", "error")
+    result.assert_outcomes(passed=12, warnings=0)
+
+
+def test_readmes_pytest_example_runs_without_a_warning(pytester: pytest.Pytester) -> None:
+    """README's pytest configuration and example test, verbatim, in a user's project: they
+    pass, and nothing warns (pytest-asyncio warns when asyncio_default_fixture_loop_scope
+    is unset)."""
+    config = readme_block("toml", "# pyproject.toml")
+    assert "[tool.pytest.ini_options]" in config
+    pytester.makepyprojecttoml(config)
+    pytester.mkpydir("myapp").joinpath("reports.py").write_text(MYAPP_REPORTS)
+    pytester.makepyfile(
+        test_conference_report=readme_block("python", "# tests/test_conference_report.py")
+    )
+    # In a process of its own: pytest-asyncio warns at configure time, on stderr, before
+    # pytest collects warnings (in-process, the warning would land in this run instead).
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, warnings=0)
+    assert "Warning" not in result.stderr.str(), result.stderr.str()
 
 
 def test_a_suite_without_any_async_plugin(pytester: pytest.Pytester) -> None:

@@ -261,8 +261,44 @@ async def test_create_name_conflict(mocked: Any, svc: Any) -> None:
 
 @pytest.mark.parametrize("key", [None, ""])
 def test_missing_api_key(key: Any) -> None:
-    with pytest.raises(ConfigurationError, match="TELNYX_API_KEY"):
+    """The error names what is missing (``missing``), for a front end to phrase its own way."""
+    with pytest.raises(ConfigurationError) as info:
         TelnyxConferenceService(api_key=key)
+    assert (info.value.provider, info.value.missing) == ("telnyx", ("api_key",))
+    assert str(info.value) == (
+        "telnyx needs api_key: pass api_key=..., or set TELNYX_API_KEY and use "
+        "confclient.connect_from_env()"
+    )
+
+
+def test_options_from_env_follow_env_variables() -> None:
+    assert dict(TelnyxConferenceService.env_variables) == {
+        "api_key": "TELNYX_API_KEY",
+        "base_url": "TELNYX_BASE_URL",
+    }
+    env = {"TELNYX_API_KEY": "KEYx", "TELNYX_BASE_URL": "", "TWILIO_AUTH_TOKEN": "t"}
+    assert TelnyxConferenceService.options_from_env(env) == {"api_key": "KEYx"}
+
+
+@pytest.mark.parametrize(
+    ("base_url", "meant"),
+    [
+        ("https://api.telnyx.com", "https://api.telnyx.com/v2"),
+        ("http://127.0.0.1:8765/", "http://127.0.0.1:8765/v2"),
+        ("https://api.telnyx.com/v2/conferences", "https://api.telnyx.com/v2"),
+        ("https://api.telnyx.com/v2/conferences/abc", "https://api.telnyx.com/v2"),
+    ],
+)
+def test_a_base_url_without_its_version_is_refused_at_connect(base_url: str, meant: str) -> None:
+    """Not a 404 at the first request (which reads like "no such conference")."""
+    with pytest.raises(ConfigurationError) as info:
+        confclient.connect("telnyx", api_key=KEY, base_url=base_url)
+    assert str(info.value).startswith(
+        "base_url must be the API root with its version, e.g. https://api.telnyx.com/v2; got "
+    )
+    assert str(info.value).endswith(f"(did you mean {meant}?)")
+    for fine in ("https://api.telnyx.com/v2/", "https://proxy.example.com/telnyx/v2"):
+        confclient.connect("telnyx", api_key=KEY, base_url=fine)
 
 
 def test_api_key_with_line_break_is_refused_without_echo() -> None:

@@ -255,6 +255,37 @@ def test_bad_credentials(kwargs: dict[str, Any]) -> None:
         TwilioInsightsConferenceService(**kwargs)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "missing"),
+    [
+        ({}, ("account_sid", "auth_token")),
+        ({"auth_token": TOKEN}, ("account_sid",)),
+        ({"account_sid": ACCOUNT, "auth_token": ""}, ("auth_token",)),
+        ({"account_sid": ACCOUNT, "api_key": API_KEY}, ("api_secret",)),
+        ({"account_sid": ACCOUNT, "api_secret": API_SECRET}, ("api_key",)),
+    ],
+)
+def test_missing_credentials_are_named(kwargs: dict[str, Any], missing: tuple[str, ...]) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        TwilioInsightsConferenceService(**kwargs)
+    assert (info.value.provider, info.value.missing) == ("twilio", missing)
+    variables = [TwilioInsightsConferenceService.env_variables[o] for o in missing]
+    assert f"or set {' and '.join(variables)} and use confclient.connect_from_env()" in str(
+        info.value
+    )
+
+
+def test_a_base_url_without_its_version_is_refused_at_connect() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        TwilioInsightsConferenceService(
+            account_sid=ACCOUNT, auth_token=TOKEN, base_url="https://insights.twilio.com"
+        )
+    assert str(info.value) == (
+        "base_url must be the API root with its version, e.g. https://insights.twilio.com/v1; "
+        "got 'https://insights.twilio.com/' (did you mean https://insights.twilio.com/v1?)"
+    )
+
+
 async def test_secrets_absent_from_repr_and_errors(mocked: Any, svc: Any) -> None:
     mocked.get(LIST, status=401, payload=load("error_401.json"))
     texts = [repr(svc), repr(svc.transport)]
