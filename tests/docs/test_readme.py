@@ -26,6 +26,9 @@ How a block runs:
   configurations.
 * A web application a block defines is served and requested (:func:`exercise_web_app`), not only
   defined.
+* What a block prints is checked when README shows it: a block labelled ``output`` next after
+  the Python block holds the exact lines (for a block run once per provider, the lines that
+  begin with that provider's name).
 * A block that cannot run is marked in README right before its fence with
   ``<!-- not run by tests/docs: REASON -->`` and reported as skipped with that reason.
 """
@@ -33,7 +36,9 @@ How a block runs:
 from __future__ import annotations
 
 import ast
+import contextlib
 import inspect
+import io
 import os
 import textwrap
 import tomllib
@@ -141,6 +146,15 @@ def _test_file_cases() -> Iterator[Any]:
     for block in BLOCKS:
         if block.is_python and block.not_run_reason is None and _defines_tests(block):
             yield pytest.param(block, id=block.name)
+
+
+def shown_output(block: CodeBlock) -> list[str] | None:
+    """The lines README shows ``block`` printing: the ``output`` block that follows it (with
+    at most a sentence in between, no other block)."""
+    index = BLOCKS.index(block)
+    if index + 1 == len(BLOCKS) or BLOCKS[index + 1].language != "output":
+        return None
+    return BLOCKS[index + 1].source.splitlines()
 
 
 def readme_config_file() -> CodeBlock:
@@ -256,7 +270,14 @@ async def test_readme_snippet(
             for name in PROVIDERS
         }
         namespace = readers_names(sandbox, services)
-        await run_snippet(block, namespace)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            await run_snippet(block, namespace)
+        shown = shown_output(block)
+        if shown is not None:
+            if _calls_connect_from_env(block):
+                shown = [line for line in shown if line.split()[:1] == [provider]]
+            assert printed.getvalue().splitlines() == shown, "README shows other output"
         apps = [v for v in namespace.values() if isinstance(v, web.Application | FastAPI)]
         for app in apps:
             await exercise_web_app(app, services[provider])
@@ -348,5 +369,5 @@ def test_readme_has_runnable_python() -> None:
 
 def test_every_readme_block_has_a_known_language() -> None:
     """A Python block labelled differently (```py3, ```pycon) would escape the tests above."""
-    known = {"python", "bash", "toml", ""}
+    known = {"python", "bash", "toml", "output", ""}
     assert {b.name: b.language for b in BLOCKS if b.language not in known} == {}
