@@ -22,11 +22,17 @@ from confclient import (
 from confclient.decoding import raise_for_status
 from confclient.paging import DeferredItems, RawPage, decode_resume_token
 from confclient.service import BaseConferenceService
-from confclient.transport import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, Transport
+from confclient.transport import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_CONNECTIONS,
+    Transport,
+    check_credential,
+)
 
 from .params import CREATE_FIELDS, REGIONS, build_create_body, build_list_params, canonical_region
 from .records import (
     PROVIDER,
+    RETRY_RULES,
     decode_records,
     parse_conference_response,
     parse_error,
@@ -41,17 +47,12 @@ DEFAULT_PAGE_CONCURRENCY: Final = 16
 
 
 def _check_api_key(api_key: object) -> str:
-    if api_key is None or api_key == "":
-        raise ConfigurationError(
-            "telnyx needs an API key: pass api_key=... or set TELNYX_API_KEY and use "
-            "confclient.connect_from_env()"
-        )
-    if not isinstance(api_key, str):
-        raise ConfigurationError(f"api_key must be a string, got {type(api_key).__name__}")
-    if api_key != api_key.strip() or any(ch in api_key for ch in "\r\n\t "):
-        # Never echo the key itself.
-        raise ConfigurationError("api_key must not contain whitespace or line breaks")
-    return api_key
+    return check_credential(
+        api_key,
+        "api_key",
+        missing="telnyx needs an API key: pass api_key=... or set TELNYX_API_KEY and use "
+        "confclient.connect_from_env()",
+    )
 
 
 class TelnyxConferenceService(BaseConferenceService):
@@ -110,6 +111,7 @@ class TelnyxConferenceService(BaseConferenceService):
                 max_body_bytes=max_body_bytes,
                 trace_configs=trace_configs,
                 allow_insecure_http=allow_insecure_http,
+                rules=RETRY_RULES,
             ),
             default_region=default_region,
         )
