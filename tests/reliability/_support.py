@@ -20,12 +20,15 @@ import attrs
 from aiohttp import web
 from multidict import CIMultiDict
 
+from confclient import RetryPolicy
 from confclient.sandbox import Sandbox
 
 #: No test of this suite may take longer than this: a hang is a failure, never a stuck run.
 HANG_GUARD = 20.0
 #: Nor may one hypothesis example.
 EXAMPLE_GUARD = 2.0
+#: Retries that cost no time: three attempts, waits of a millisecond.
+FAST = RetryPolicy(max_attempts=3, backoff_base=0.001, retry_after_max=0.001)
 
 # The sandbox serves from the test's own event loop; its per-connection tasks stand in for
 # a remote server and are not the client's to clean up.
@@ -55,6 +58,15 @@ async def wait_until(condition: Callable[[], bool], within: float = 5.0) -> None
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {within} s")
         await asyncio.sleep(0.002)
+
+
+async def error_of(call: Awaitable[Any]) -> BaseException:
+    """The exception ``call`` raises (the test fails if it raises none)."""
+    try:
+        await call
+    except BaseException as exc:
+        return exc
+    raise AssertionError("expected the call to fail")
 
 
 def resource_warnings_on_gc() -> list[str]:

@@ -55,15 +55,13 @@ from confclient import (
     UnsafeRedirectError,
     ValidationError,
 )
-from confclient import transport as transport_module
 from confclient.paging import encode_resume_token
 from confclient.sandbox import Sandbox
 from confclient.transport import Transport
 from confclient_twilio.records import RETRY_RULES as TWILIO_RULES
 
-from ._support import Served, client_tasks, serve, texts_of, trap, wait_until
+from ._support import FAST, Served, client_tasks, error_of, serve, texts_of, trap, wait_until
 
-FAST = RetryPolicy(max_attempts=3, backoff_base=0.001, retry_after_max=0.001)
 KEY = "KEYhostile0123456789abcdefABCDEF"
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "tokenhostile0123456789abcdef0123"
@@ -115,28 +113,6 @@ def in_turn(*handlers: Handler) -> Handler:
         return await handlers[min(calls, len(handlers)) - 1](request)
 
     return handler
-
-
-async def error_of(call: Awaitable[Any]) -> BaseException:
-    try:
-        await call
-    except BaseException as exc:
-        return exc
-    raise AssertionError("expected the call to fail")
-
-
-@pytest.fixture
-def retry_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every wait the transport sleeps before a retry, in order (the sleep still happens)."""
-    waits: list[float] = []
-    sleep = transport_module._sleep
-
-    async def recorded(seconds: float) -> None:
-        waits.append(seconds)
-        await sleep(seconds)
-
-    monkeypatch.setattr(transport_module, "_sleep", recorded)
-    return waits
 
 
 # -- a caller's session: its defaults do not reach our requests -------------------------------

@@ -36,16 +36,14 @@ from confclient import (
     InvalidRequestError,
     NotFoundError,
     ResponseTooLargeError,
-    RetryPolicy,
     Timeout,
     UnsafeRedirectError,
 )
 from confclient.sandbox import Sandbox
 from confclient.transport import DEFAULT_MAX_BODY_BYTES
 
-from ._support import Trap, texts_of, trap
+from ._support import FAST, Trap, error_of, texts_of, trap
 
-FAST = RetryPolicy(max_attempts=3, backoff_base=0.001, retry_after_max=0.001)
 TWILIO_LIST = "/v1/Conferences"
 
 
@@ -67,15 +65,6 @@ async def near_trap() -> AsyncIterator[Trap]:
     """A trap on the same host as the API, at another port."""
     async with trap("127.0.0.1") as found:
         yield found
-
-
-async def error_of(call: Awaitable[Any]) -> BaseException:
-    """The exception ``call`` raises (the test fails if it raises none)."""
-    try:
-        await call
-    except BaseException as exc:
-        return exc
-    raise AssertionError("expected the call to fail")
 
 
 def assert_untouched(*traps: Trap) -> None:
