@@ -320,6 +320,8 @@ class Transport:
                 f"a request parameter is not valid Unicode text: {exc.reason} at position "
                 f"{exc.start} of {exc.object[max(0, exc.start - 20) : exc.end + 20]!r}"
             ) from None
+        except (TypeError, ValueError) as exc:  # a parameter that is no text at all
+            raise InvalidRequestError(f"a request parameter cannot be sent: {exc}") from None
         return url
 
     def pin(self, target: str | URL, *, encoded: bool = False) -> URL:
@@ -394,6 +396,10 @@ class Transport:
         except ValueError:  # a URL whose authority does not parse
             return "(unparsable)"
         return self._redactor.text(text)[:200]
+
+    def _where(self, url: URL) -> str:
+        """A URL we request, for an error message: no query (it may hold a page token)."""
+        return self._shown(url.with_query(None))
 
     # -- session ------------------------------------------------------------------------------
 
@@ -614,7 +620,7 @@ class Transport:
                     await semaphore.acquire()
             except TimeoutError:
                 raise TransportTimeoutError(
-                    f"{self.provider}: {method} {self._shown(url.with_query(None))} exceeded "
+                    f"{self.provider}: {method} {self._where(url)} exceeded "
                     f"its deadline of {self.timeout.deadline} s waiting for one of its "
                     f"max_connections={self.max_connections} slots"
                 ) from None
@@ -638,12 +644,11 @@ class Transport:
     ) -> Response:
         timeout = self.timeout
         total = timeout.total
-        shown = self._shown(url.with_query(None))
         if deadline is not None:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise TransportTimeoutError(
-                    f"{self.provider}: {method} {shown} exceeded its deadline of "
+                    f"{self.provider}: {method} {self._where(url)} exceeded its deadline of "
                     f"{timeout.deadline} s"
                 )
             total = remaining if total is None else min(total, remaining)
@@ -663,22 +668,22 @@ class Transport:
                 if 300 <= resp.status < 400 and resp.headers.get("Location"):
                     # Never follow: a redirect elsewhere would take the credentials along.
                     self._check_redirect(url, resp.headers["Location"])
-                raw = await self._read_body(resp, method, shown)
+                raw = await self._read_body(resp, method, url)
                 status = resp.status
                 resp_headers: Mapping[str, str] = resp.headers
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise TransportTimeoutError(
-                f"{self.provider}: {method} {shown} timed out "
+                f"{self.provider}: {method} {self._where(url)} timed out "
                 f"(attempt {attempt}; {_describe_timeout(timeout)})"
             ) from exc
         except aiohttp.ClientPayloadError as exc:
             raise TransportError(
-                f"{self.provider}: {method} {shown}: response body broken off "
+                f"{self.provider}: {method} {self._where(url)}: response body broken off "
                 f"({type(exc).__name__})"
             ) from exc
         except aiohttp.ClientError as exc:
             raise TransportError(
-                f"{self.provider}: {method} {shown} failed: "
+                f"{self.provider}: {method} {self._where(url)} failed: "
                 f"{type(exc).__name__}: {self._redactor.text(str(exc))}"
             ) from exc
         return self._response(method, url, status, resp_headers, raw)
@@ -710,12 +715,12 @@ class Transport:
                 data, text = NO_BODY, "(an error body nested too deeply to show)"
         return Response(method, url, status, headers, data, text)
 
-    async def _read_body(self, resp: aiohttp.ClientResponse, method: str, shown: str) -> bytes:
+    async def _read_body(self, resp: aiohttp.ClientResponse, method: str, url: URL) -> bytes:
         cap = self.max_body_bytes
         length = resp.content_length
         if length is not None and length > cap:
             raise ResponseTooLargeError(
-                f"{self.provider}: {method} {shown}: response of {length} bytes "
+                f"{self.provider}: {method} {self._where(url)}: response of {length} bytes "
                 f"exceeds max_body_bytes={cap}; not read"
             )
         if length is not None and resp.headers.get("Content-Encoding", "identity") == "identity":
@@ -727,7 +732,7 @@ class Transport:
             chunks += chunk
             if len(chunks) > cap:
                 raise ResponseTooLargeError(
-                    f"{self.provider}: {method} {shown}: response exceeds "
+                    f"{self.provider}: {method} {self._where(url)}: response exceeds "
                     f"max_body_bytes={cap}; reading stopped"
                 )
         return bytes(chunks)
