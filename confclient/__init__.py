@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         InvalidRequestError,
         NotFoundError,
         RateLimitError,
+        ResponseTooLargeError,
         ServerError,
         TransportError,
         TransportTimeoutError,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from .model import Conference, ConferenceStatus, EndReason, Page
     from .paging import Pager
     from .service import BaseConferenceService, Capability, ConferenceService, ListQuery
-    from .transport import ResponseTooLargeError, RetryPolicy, Timeout
+    from .transport import RetryPolicy, Timeout
 
 _LAZY: dict[str, str] = {
     "APIError": "errors",
@@ -71,7 +72,7 @@ _LAZY: dict[str, str] = {
     "Page": "model",
     "Pager": "paging",
     "RateLimitError": "errors",
-    "ResponseTooLargeError": "transport",
+    "ResponseTooLargeError": "errors",
     "RetryPolicy": "transport",
     "ServerError": "errors",
     "Timeout": "transport",

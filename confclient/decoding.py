@@ -5,21 +5,22 @@
   into aware UTC datetimes, and ignores unknown keys (providers add fields);
 * :func:`structure`: structure one value, turning any failure into a :class:`DecodeError`
   that names the field (``data[3].created_at``);
-* :func:`api_error`: the right :class:`APIError` subclass for a status, with ``retry_after``.
+* :func:`api_error`: the right :class:`APIError` subclass for a status, with what the
+  rate-limit headers say on a 429 (``retry_after``, ``limit``, ``remaining``).
 """
 
 from __future__ import annotations
 
-import email.utils
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import cattrs
 from cattrs.errors import ClassValidationError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn
 
+from ._retry import NO_RULES, RetryRules, parse_retry_after, rate_limit_of
 from .errors import APIError, DecodeError, ErrorDetail, RateLimitError, error_class_for_status
 from .model import Conference
 
@@ -27,7 +28,9 @@ if typing.TYPE_CHECKING:
     from .transport import Response
 
 __all__ = [
+    "REQUEST_ID_HEADERS",
     "ErrorParser",
+    "RetryRules",
     "api_error",
     "decode_each",
     "json_array",
@@ -58,29 +61,13 @@ class ErrorParser(typing.Protocol):
     ) -> APIError: ...
 
 
-_REQUEST_ID_HEADERS = ("X-Request-Id", "Twilio-Request-Id", "Request-Id")
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date);
-    ``None`` when absent or invalid. A date in the past means "now" (0).
-    """
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-    if seconds != seconds or seconds in (float("inf"), float("-inf")) or seconds < 0:
-        return None  # NaN, infinite or negative delta-seconds: not a valid header
-    return seconds
+REQUEST_ID_HEADERS: Final = (
+    "X-Request-Id",
+    "Twilio-Request-Id",
+    "X-Twilio-Request-Id",
+    "Request-Id",
+)
+"""Where providers put their request id, in the order looked at (one list for every reader)."""
 
 
 def parse_timestamp(value: object) -> datetime:
@@ -182,7 +169,7 @@ def make_strict_converter(*record_classes: type) -> cattrs.Converter:
 
 def request_id_of(headers: Mapping[str, Any]) -> str | None:
     """The provider's request id from response headers, if it sent one."""
-    for name in _REQUEST_ID_HEADERS:
+    for name in REQUEST_ID_HEADERS:
         value = headers.get(name) or headers.get(name.lower())
         if isinstance(value, str) and value:
             return value
@@ -236,8 +223,13 @@ def api_error(
     headers: Mapping[str, Any],
     method: str | None = None,
     url: str | None = None,
+    rules: RetryRules = NO_RULES,
 ) -> APIError:
-    """The :class:`APIError` subclass for ``status`` carrying every detail the body held."""
+    """The :class:`APIError` subclass for ``status`` carrying every detail the body held.
+
+    A :class:`RateLimitError` carries what the headers say: ``Retry-After`` (else the
+    provider's reset header named in ``rules``), the limit and the requests remaining.
+    """
     cls = error_class_for_status(status)
     kwargs: dict[str, Any] = {
         "status": status,
@@ -248,8 +240,8 @@ def api_error(
         "url": url,
     }
     if cls is RateLimitError:
-        retry_after = headers.get("Retry-After") or headers.get("retry-after")
-        kwargs["retry_after"] = parse_retry_after(retry_after)
+        said = rate_limit_of(headers, rules)
+        kwargs.update(retry_after=said.retry_after, limit=said.limit, remaining=said.remaining)
     return cls(**kwargs)
 
 

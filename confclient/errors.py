@@ -8,7 +8,8 @@ Every exception the library raises on purpose derives from :class:`ConfClientErr
     │   ├── UnsupportedOperationError
     │   └── UnsupportedFilterError
     ├── TransportError            connection failures and timeouts, after retries
-    │   └── TransportTimeoutError (also a builtin TimeoutError)
+    │   ├── TransportTimeoutError (also a builtin TimeoutError)
+    │   └── ResponseTooLargeError a body over ``max_body_bytes`` (not read, not retried)
     ├── DecodeError               a response that is not the documented JSON shape
     ├── UnsafeRedirectError       the provider pointed us at another host; credentials stay home
     ├── FanOutError               an ExceptionGroup of per-region / per-service failures
@@ -16,10 +17,11 @@ Every exception the library raises on purpose derives from :class:`ConfClientErr
         ├── AuthenticationError   401, 403
         ├── NotFoundError         404
         ├── ValidationError       400, 422
-        ├── RateLimitError        429 (retry_after)
+        ├── RateLimitError        429 (retry_after, limit, remaining)
         └── ServerError           5xx
 
-Messages never contain credentials: the transport never hands request headers to an exception.
+Messages never contain credentials: the transport never hands request headers to an exception,
+and it redacts its own secrets from whatever text a server sends back before an error holds it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ __all__ = [
     "InvalidRequestError",
     "NotFoundError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "TransportError",
     "TransportTimeoutError",
@@ -109,6 +112,10 @@ class TransportError(ConfClientError):
 
 class TransportTimeoutError(TransportError, TimeoutError):
     """A request (or the whole call's deadline) timed out. Also a builtin ``TimeoutError``."""
+
+
+class ResponseTooLargeError(TransportError):
+    """The response body was larger than ``max_body_bytes``; it was not read into memory."""
 
 
 class DecodeError(ConfClientError):
@@ -267,10 +274,25 @@ class ValidationError(APIError):
 
 
 class RateLimitError(APIError):
-    """429: too many requests. ``retry_after`` is the wait the provider asked for, in seconds."""
+    """429: too many requests.
 
-    def __init__(self, message: str | None = None, *, retry_after: float | None = None, **kw: Any):
+    ``retry_after``: the wait the provider asked for, in seconds (``Retry-After``, or the
+    provider's own reset header); ``limit`` and ``remaining``: the requests allowed in the
+    provider's window and those left, when its headers say. Each is ``None`` when not said.
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retry_after: float | None = None,
+        limit: int | None = None,
+        remaining: int | None = None,
+        **kw: Any,
+    ):
         self.retry_after = retry_after
+        self.limit = limit
+        self.remaining = remaining
         super().__init__(message, **kw)
 
 

@@ -3,10 +3,20 @@
 It owns (or borrows) one aiohttp session, and for every request it:
 
 * pins the URL to the configured base URL's scheme, host and port (credentials never leave it);
-* retries connection errors, timeouts, truncated bodies and 408/429/500/502/503/504 with
-  exponential backoff and full jitter, honouring ``Retry-After`` (seconds or HTTP date, capped);
-  a request that is not idempotent is retried only when the caller says it was made safe;
+* retries what :func:`confclient._retry.next_wait` says (connection errors, timeouts,
+  truncated bodies, 408/429/500/502/503/504, exponential backoff with full jitter,
+  ``Retry-After`` or the provider's rate-limit reset header honoured and capped); a request
+  that is not idempotent is retried only when the adapter made it safe, or for a status the
+  provider documents as "not processed";
+* owns every request it sends, whatever the defaults of a caller's session
+  (``raise_for_status``, middlewares, ``auto_decompress``, headers it sets itself);
+* refuses URLs that are not on the configured origin or that hold control characters;
 * caps requests in flight, the body size it reads, and the whole call's time (``deadline``);
+* redacts its own secrets from what a server sends back (bodies, header values) before any
+  exception or log can hold them;
+* raises only :class:`ConfClientError` subclasses, whatever happens underneath;
+* follows the event loop it is used from: its own session is made in the running loop,
+  closed when that loop shuts down, and made again in the next one;
 * logs method, URL, status, attempt and elapsed time to ``logging.getLogger("confclient")``,
   never a header, so credentials stay out of logs.
 
@@ -17,24 +27,29 @@ records or errors with pure functions.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import random
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
 from typing import Any, Final
-from urllib.parse import quote
 
 import aiohttp
 import attrs
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from . import _json
+from ._retry import NO_RULES, RetryPolicy, RetryRules, next_wait, parse_retry_after
+from ._secrets import RedactedStr, Redactor, check_credential, unprintable_in
+from ._urls import encode_segment, off_the_wire, validate_base_url
 from ._version import __version__
-from .decoding import parse_retry_after
+from .decoding import request_id_of
 from .errors import (
     ConfClientError,
     ConfigurationError,
     InvalidRequestError,
+    ResponseTooLargeError,
     TransportError,
     TransportTimeoutError,
     UnsafeRedirectError,
@@ -45,41 +60,44 @@ __all__ = [
     "DEFAULT_MAX_CONNECTIONS",
     "NO_BODY",
     "Response",
+    "ResponseTooLargeError",
     "RetryPolicy",
+    "RetryRules",
     "Timeout",
     "Transport",
-    "ResponseTooLargeError",
+    "check_credential",
     "encode_segment",
+    "parse_retry_after",
+    "validate_base_url",
 ]
 
 log = logging.getLogger("confclient")
 
 DEFAULT_MAX_CONNECTIONS: Final = 32
 DEFAULT_MAX_BODY_BYTES: Final = 8 * 1024 * 1024
-_LOOPBACK_HOSTS: Final = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # What decoding a body that is not JSON raises. RecursionError: the standard library's decoder
 # on a hostile, deeply nested body (orjson refuses those with a JSONDecodeError).
 _NOT_JSON: Final[tuple[type[Exception], ...]] = (*_json.JSONDecodeError, RecursionError)
 
 
-class ResponseTooLargeError(TransportError):
-    """The response body was larger than ``max_body_bytes``; it was not read into memory."""
-
-
-class _Redacted(str):
-    """A header value (a credential) that reprs as ``<redacted>``.
-
-    It is still the plain string on the wire and for ``==``; only ``repr`` changes, and
-    that is what ends up in reprs of header mappings, in ``request_info`` of aiohttp's
-    errors, and in tracebacks formatted with their frames' local variables (crash reporters
-    do that), where aiohttp's own frames hold the request headers.
+def _own_request_settings() -> dict[str, Any]:
+    """Per-request settings that override whatever a caller's session defaults to: the
+    transport reads every status itself, follows no redirect, decompresses what it counts,
+    and runs no session middleware (a retrying one would multiply our retries). Only
+    those the installed aiohttp knows (middlewares came in 3.12).
     """
+    known = inspect.signature(aiohttp.ClientSession._request).parameters
+    wanted: dict[str, Any] = {
+        "raise_for_status": False,
+        "allow_redirects": False,
+        "auto_decompress": True,
+        "middlewares": (),
+    }
+    return {name: value for name, value in wanted.items() if name in known}
 
-    __slots__ = ()
 
-    def __repr__(self) -> str:
-        return "<redacted>"
+_OWN_REQUEST_SETTINGS: Final = _own_request_settings()
 
 
 class _NoBody:
@@ -136,50 +154,13 @@ class Timeout:
         return cls(total=float(value))
 
 
-def _at_least(minimum: float, name: str, *, integer: bool = False) -> Any:
-    def check(_inst: object, _attr: object, value: float) -> None:
-        kinds: tuple[type, ...] = (int,) if integer else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds) or not value >= minimum:
-            what = "an integer" if integer else "a number"
-            raise ConfigurationError(
-                f"RetryPolicy.{name} must be {what} >= {minimum}, got {value!r}"
-            )
-
-    return check
-
-
-@attrs.frozen
-class RetryPolicy:
-    """How failed requests are retried.
-
-    ``max_attempts`` counts the first try (1 turns retries off). The wait before retry *n* is
-    drawn uniformly from ``[0, min(backoff_max, backoff_base * 2**(n-1))]`` ("full jitter");
-    a ``Retry-After`` header replaces it, capped at ``retry_after_max``.
-    """
-
-    max_attempts: int = attrs.field(default=4, validator=_at_least(1, "max_attempts", integer=True))
-    backoff_base: float = attrs.field(default=0.2, validator=_at_least(0, "backoff_base"))
-    backoff_max: float = attrs.field(default=5.0, validator=_at_least(0, "backoff_max"))
-    retry_after_max: float = attrs.field(default=30.0, validator=_at_least(0, "retry_after_max"))
-    statuses: frozenset[int] = attrs.field(
-        default=frozenset({408, 429, 500, 502, 503, 504}), converter=frozenset
-    )
-
-    @classmethod
-    def disabled(cls) -> RetryPolicy:
-        """Never retry."""
-        return cls(max_attempts=1)
-
-    def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
-        """The full-jitter wait before retry number ``retry_number`` (1-based)."""
-        # The exponent is capped: past 2**30 the ceiling is backoff_max anyway.
-        ceiling = min(self.backoff_max, self.backoff_base * (2 ** min(retry_number - 1, 30)))
-        return (rng or random).uniform(0.0, ceiling)
-
-
 @attrs.frozen
 class Response:
-    """What the transport hands an adapter: status, headers, decoded JSON (or ``NO_BODY``)."""
+    """What the transport hands an adapter: status, headers, decoded JSON (or ``NO_BODY``).
+
+    Text the server sent (``headers``, ``text``, and ``data`` of an error status) has had
+    our own secrets replaced with ``<redacted>``.
+    """
 
     method: str
     url: URL
@@ -193,57 +174,37 @@ class Response:
 
     @property
     def request_id(self) -> str | None:
-        for name in ("X-Request-Id", "Twilio-Request-Id", "X-Twilio-Request-Id", "Request-Id"):
-            value = self.headers.get(name)
-            if value:
-                return value
-        return None
+        """The provider's request id header, if it sent one."""
+        return request_id_of(self.headers)
+
+    @property
+    def garbled(self) -> bool:
+        """A success status whose body is not JSON: it broke off on the way (retried)."""
+        return 200 <= self.status < 300 and self.data is NO_BODY and bool(self.text)
 
 
-def encode_segment(value: str) -> str:
-    """Percent-encode ``value`` as exactly one path segment.
-
-    ``/``, ``?``, ``#`` and ``%`` are escaped, and a segment made only of dots is escaped
-    too, so ``"../balance"`` or ``".."`` can never climb out of the resource it names.
+async def _closed_with_its_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+    """Holds our own session until the transport closes it, or until the event loop shuts
+    down its async generators (``asyncio.run`` does, before it closes the loop): the
+    session is then closed in its own loop, while its connections can still be closed
+    cleanly. Without this, a service used under one ``asyncio.run`` and then another
+    would leave the first loop's sockets open (and warned about) for ever.
     """
-    encoded = quote(value, safe="")
-    if encoded and encoded.strip(".") == "":
-        encoded = encoded.replace(".", "%2E")
-    return encoded
-
-
-def validate_base_url(base_url: str | URL, *, allow_insecure_http: bool = False) -> URL:
-    """Check a base URL given by the caller; raises :class:`ConfigurationError`."""
-    if not isinstance(base_url, (str, URL)):
-        raise ConfigurationError(f"base_url must be a string or yarl.URL, got {base_url!r}")
     try:
-        url = URL(base_url)
-    except (TypeError, ValueError) as exc:
-        raise ConfigurationError(f"base_url {str(base_url)!r} is not a valid URL: {exc}") from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigurationError(
-            f"base_url must be an absolute http(s) URL such as https://api.example.com/v2, "
-            f"got {str(base_url)!r}"
-        )
-    if url.user is not None or url.password is not None:
-        raise ConfigurationError(
-            "base_url must not carry credentials (user:password@); pass them as arguments"
-        )
-    if url.query_string or url.fragment:
-        raise ConfigurationError("base_url must not have a query string or fragment")
-    if url.scheme == "http" and url.host not in _LOOPBACK_HOSTS and not allow_insecure_http:
-        raise ConfigurationError(
-            f"refusing plain http:// to non-loopback host {url.host!r}: credentials would travel "
-            "unencrypted; use https:// or pass allow_insecure_http=True"
-        )
-    return url.with_path(url.path.rstrip("/") or "/")
+        yield
+    finally:
+        await session.close()
 
 
 class Transport:
     """One provider's HTTP plumbing. Adapters create it; users normally never touch it.
 
-    ``headers`` hold the credentials and are never logged, repr'd or attached to an exception.
-    A caller-owned ``session`` is used as is and never closed here.
+    ``headers`` hold the credentials: they are never logged, repr'd or attached to an
+    exception, and what they hold (and the adapter's other ``secrets``) is redacted from
+    whatever a server sends back. ``rules``: what the provider documents about retries
+    and rate limits. A caller-owned ``session`` is used as is (its connection pool, proxy
+    and tracing), never closed here; each request overrides its defaults that would change
+    what the transport sees (``raise_for_status``, redirects, middlewares, decompression).
     """
 
     def __init__(
@@ -260,13 +221,23 @@ class Transport:
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
         allow_insecure_http: bool = False,
         user_agent: str | None = None,
+        rules: RetryRules | None = None,
+        secrets: Iterable[str] = (),
     ) -> None:
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise ConfigurationError(
                 f"session must be an aiohttp.ClientSession, got {type(session).__name__}"
             )
+        if session is not None and session.auth is not None:
+            # aiohttp would add it to every request and then refuse our Authorization header.
+            raise ConfigurationError(
+                f"the aiohttp session given to {provider} has auth= set; {provider} sends its "
+                "own credentials: pass a session without auth"
+            )
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise ConfigurationError(f"retry must be a confclient.RetryPolicy, got {retry!r}")
+        if rules is not None and not isinstance(rules, RetryRules):
+            raise ConfigurationError(f"rules must be a RetryRules, got {rules!r}")
         if isinstance(max_connections, bool) or not (
             isinstance(max_connections, int) and max_connections >= 1
         ):
@@ -279,13 +250,31 @@ class Transport:
             raise ConfigurationError(
                 f"max_body_bytes must be an integer >= 1024, got {max_body_bytes!r}"
             )
+        for name, value in headers.items():
+            # A credential header that cannot go on the wire would fail every request with
+            # aiohttp's bare ValueError; say so now, naming the header, never the value.
+            where = unprintable_in(value) if isinstance(value, str) else "not a string"
+            if where is not None:
+                raise ConfigurationError(
+                    f"{provider}: the credentials cannot be sent in the {name} header: it "
+                    f"must be printable text without line breaks or control characters "
+                    f"({where})"
+                )
+        if user_agent is not None and (
+            not isinstance(user_agent, str) or unprintable_in(user_agent) is not None
+        ):
+            raise ConfigurationError("user_agent must be printable text without line breaks")
         self.provider = provider
         self.base_url = validate_base_url(base_url, allow_insecure_http=allow_insecure_http)
         self.timeout = Timeout.coerce(timeout)
         self.retry = retry if retry is not None else RetryPolicy()
+        self.rules = rules if rules is not None else NO_RULES
         self.max_connections = max_connections
         self.max_body_bytes = max_body_bytes
-        self._headers: dict[str, str] = {name: _Redacted(value) for name, value in headers.items()}
+        self._redactor = Redactor(headers.values(), secrets)
+        self._headers: dict[str, str] = {
+            name: RedactedStr(value) for name, value in headers.items()
+        }
         self._headers.setdefault("Accept", "application/json")
         self._headers.setdefault(
             "User-Agent",
@@ -296,10 +285,14 @@ class Transport:
         self._session = session
         self._owns_session = session is None
         self._trace_configs = list(trace_configs) if trace_configs else None
+        # What belongs to the event loop the transport is used from: made again when a
+        # later call runs in another loop (see _bind).
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._semaphore: asyncio.Semaphore | None = None
+        self._keeper: AsyncGenerator[None, None] | None = None
+        self._waits: set[asyncio.Future[None]] = set()
         self._closed = False
         self._rng = random.Random()
-        self._in_flight = 0
         self.requests_sent = 0
         """Count of HTTP attempts made (each retry counts)."""
 
@@ -310,7 +303,8 @@ class Transport:
     # -- URLs ---------------------------------------------------------------------------------
 
     def url(self, *segments: str, params: Iterable[tuple[str, str]] | None = None) -> URL:
-        """The URL of ``base_url`` + segments, each percent-encoded as exactly one segment."""
+        """The URL of ``base_url`` + segments, each percent-encoded as exactly one segment
+        (parameters are percent-encoded too: whatever they hold, the URL is sendable)."""
         path = self.base_url.path.rstrip("/")
         try:
             for segment in segments:
@@ -326,34 +320,52 @@ class Transport:
                 f"a request parameter is not valid Unicode text: {exc.reason} at position "
                 f"{exc.start} of {exc.object[max(0, exc.start - 20) : exc.end + 20]!r}"
             ) from None
+        except (TypeError, ValueError) as exc:  # a parameter that is no text at all
+            raise InvalidRequestError(f"a request parameter cannot be sent: {exc}") from None
         return url
 
-    def pin(self, target: str | URL) -> URL:
-        """Resolve ``target`` against the base URL; refuse any other scheme, host or port."""
+    def pin(self, target: str | URL, *, encoded: bool = False) -> URL:
+        """Resolve ``target`` against the base URL; refuse any other scheme, host or port,
+        userinfo, and any character a URL cannot carry on the wire (a control character,
+        or, in an ``encoded`` URL, anything but visible ASCII) with
+        :class:`UnsafeRedirectError`. ``encoded``: ``target`` is a URL as a provider sent
+        it (a next-page URL), to be requested exactly as it is.
+        """
+        problem = off_the_wire(target, encoded=encoded) if isinstance(target, str) else None
         try:
-            url = URL(target)
+            url = URL(target, encoded=encoded) if isinstance(target, str) else target
             if not url.is_absolute():
                 url = self.base_url.join(url)
             # yarl parses the authority lazily (always for an already-encoded URL): a bad
             # port or host raises only when first read, so read them all here.
             credentials = url.user is not None or url.password is not None
             elsewhere = not self.same_origin(url)
+            if problem is None:
+                problem = off_the_wire(str(url), encoded=True)
         except (TypeError, ValueError) as exc:
-            shown = _shown(target)
+            shown = self._shown(target)
             raise UnsafeRedirectError(
-                f"{self.provider}: provider sent an invalid URL {shown!r}: {exc}", url=shown
+                f"{self.provider}: provider sent an invalid URL {shown!r}: "
+                f"{self._redactor.text(str(exc))}",
+                url=shown,
             ) from None
-        if credentials:
+        if problem is not None:
+            shown = self._shown(target)
             raise UnsafeRedirectError(
-                f"{self.provider}: refusing a URL that carries credentials of its own "
-                f"({url.with_user(None).with_query(None)})",
-                url=str(url.with_user(None).with_query(None)),
+                f"{self.provider}: refusing the URL {shown!r}: {problem}", url=shown
+            )
+        if credentials:
+            shown = self._shown(url.with_user(None).with_query(None))
+            raise UnsafeRedirectError(
+                f"{self.provider}: refusing a URL that carries credentials of its own ({shown})",
+                url=shown,
             )
         if elsewhere:
+            shown = self._shown(url.with_query(None))
             raise UnsafeRedirectError(
-                f"{self.provider}: refusing to follow {url.with_query(None)} — it is not on the "
+                f"{self.provider}: refusing to follow {shown} — it is not on the "
                 f"configured API origin {self.base_url.origin()}; credentials stay there",
-                url=str(url.with_query(None)),
+                url=shown,
             )
         return url
 
@@ -364,16 +376,30 @@ class Transport:
         try:
             target = url.join(URL(location))
         except (TypeError, ValueError) as exc:
+            shown = self._shown(location)
             raise UnsafeRedirectError(
-                f"{self.provider}: the provider redirected to an invalid URL "
-                f"{location[:200]!r}: {exc}",
-                url=location[:200],
+                f"{self.provider}: the provider redirected to an invalid URL {shown!r}: "
+                f"{self._redactor.text(str(exc))}",
+                url=shown,
             ) from None
         self.pin(target)
 
     def same_origin(self, url: URL) -> bool:
         base = self.base_url
         return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
+
+    def _shown(self, target: str | URL) -> str:
+        """``target`` for an error message: cut short, our secrets redacted (a URL from the
+        network may hold anything), ``(unparsable)`` for a URL that cannot be shown."""
+        try:
+            text = str(target)
+        except ValueError:  # a URL whose authority does not parse
+            return "(unparsable)"
+        return self._redactor.text(text)[:200]
+
+    def _where(self, url: URL) -> str:
+        """A URL we request, for an error message: no query (it may hold a page token)."""
+        return self._shown(url.with_query(None))
 
     # -- session ------------------------------------------------------------------------------
 
@@ -382,31 +408,84 @@ class Transport:
         """The session in use (``None`` until the first request when it is our own)."""
         return self._session
 
-    def _get_session(self) -> aiohttp.ClientSession:
-        if self._closed:
-            raise ConfClientError(f"this {self.provider} service is closed")
-        if self._session is None:
-            connector = aiohttp.TCPConnector(limit=self.max_connections, ttl_dns_cache=300)
-            self._session = aiohttp.ClientSession(
-                connector=connector,
-                trace_configs=self._trace_configs,
-                # One timeout per request (below) bounded by the call's deadline.
-                timeout=aiohttp.ClientTimeout(total=None),
+    def _closed_error(self, *, in_flight: bool = False) -> ConfClientError:
+        if in_flight:
+            return ConfClientError(
+                f"{self.provider}: the service was closed while this request was in flight; "
+                "it was not retried"
             )
-        elif self._session.closed:
-            raise ConfClientError(f"the aiohttp session given to this {self.provider} is closed")
-        return self._session
+        return ConfClientError(f"this {self.provider} service is closed")
+
+    async def _session_in(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
+        """The session to send with from ``loop``, bound to it first when needed."""
+        if self._closed:
+            raise self._closed_error()
+        session = self._session
+        if self._loop is loop and session is not None and not session.closed:
+            return session
+        return await self._bind(loop)
+
+    async def _bind(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
+        session = self._session
+        if not self._owns_session:
+            assert session is not None
+            # aiohttp keeps the loop a session was made in privately (its `loop` property
+            # is deprecated); a session used from another loop fails in its timers.
+            made_in = getattr(session, "_loop", loop)
+            if made_in is not loop:
+                raise ConfClientError(
+                    f"the aiohttp session given to this {self.provider} service was made in "
+                    "another event loop; make the session inside the loop that uses the service"
+                )
+            if session.closed:
+                raise ConfClientError(
+                    f"the aiohttp session given to this {self.provider} service is closed"
+                )
+        else:
+            if session is not None and not session.closed and self._loop is not loop:
+                previous = self._loop
+                if previous is not None and not previous.is_closed():
+                    raise ConfClientError(
+                        f"this {self.provider} service is in use in another event loop, which "
+                        "is still open; use one service per event loop, or aclose() it in "
+                        "that loop first"
+                    )
+                # That loop was closed without shutting down its async generators (as
+                # asyncio.run does): nothing can close the session's connections any more.
+            session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.max_connections, ttl_dns_cache=300),
+                trace_configs=self._trace_configs,
+                # One timeout per request (in _send) bounded by the call's deadline.
+                timeout=aiohttp.ClientTimeout(total=None),
+                # Nothing a server sets is sent back: each request is ours alone.
+                cookie_jar=aiohttp.DummyCookieJar(),
+            )
+            keeper = _closed_with_its_loop(session)
+            await anext(keeper)
+            self._session, self._keeper = session, keeper
+        if self._loop is not loop:
+            self._loop = loop
+            self._semaphore = asyncio.Semaphore(self.max_connections)
+            self._waits = set()
+        return session
 
     @property
     def closed(self) -> bool:
         return self._closed
 
     async def aclose(self) -> None:
-        """Close our own session (a caller's session is left open). Safe to call twice."""
+        """Close our own session (a caller's session is left open) and stop the retries
+        waiting to be sent: calls in flight end with :class:`ConfClientError`. Safe to
+        call twice.
+        """
         self._closed = True
-        session, self._session = self._session, None
-        if session is not None and self._owns_session and not session.closed:
-            await session.close()
+        for wait in list(self._waits):
+            wait.cancel()
+        keeper, self._keeper = self._keeper, None
+        if self._owns_session:
+            self._session = None
+        if keeper is not None and self._loop is asyncio.get_running_loop():
+            await keeper.aclose()  # closes the session, in the loop it belongs to
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -422,82 +501,101 @@ class Transport:
 
         Error statuses are returned, not raised (the adapter maps them), once retries allow
         no more. Raises :class:`TransportError` (or its timeout kind) when no response came,
-        and :class:`UnsafeRedirectError` for a URL or redirect off the configured origin.
+        :class:`UnsafeRedirectError` for a URL or redirect off the configured origin, and
+        nothing but a :class:`ConfClientError` whatever happens underneath.
         ``retry_unsafe`` allows retrying a non-idempotent method the adapter made safe
         (e.g. Telnyx create with a ``command_id``).
         """
+        try:
+            return await self._request(method, url, json, retry_unsafe)
+        except ConfClientError:
+            raise
+        except Exception as exc:
+            # The last resort: whatever aiohttp, yarl or asyncio raised that nothing above
+            # foresaw. Never CancelledError or KeyboardInterrupt: those are no Exception.
+            if self._closed:
+                raise self._closed_error(in_flight=True) from exc
+            kind = TransportTimeoutError if isinstance(exc, TimeoutError) else TransportError
+            raise kind(
+                f"{self.provider}: {str(method)[:10]} request failed: {type(exc).__name__}: "
+                f"{self._redactor.text(str(exc))[:300]}"
+            ) from exc
+
+    async def _request(self, method: str, url: URL, json: Any, retry_unsafe: bool) -> Response:
         url = self.pin(url)
         method = method.upper()
-        session = self._get_session()
-        if self._semaphore is None:
-            self._semaphore = asyncio.Semaphore(self.max_connections)
         try:
             body = None if json is None else _json.dumps(json)
         except (TypeError, ValueError) as exc:  # e.g. a lone surrogate in a string
             raise InvalidRequestError(f"the request body cannot be sent as JSON: {exc}") from None
+        loop = asyncio.get_running_loop()
+        session = await self._session_in(loop)
         headers = self._headers
         if body is not None:
             headers = {**headers, "Content-Type": "application/json"}
-        retryable = method in _IDEMPOTENT_METHODS or retry_unsafe
+        idempotent = method in _IDEMPOTENT_METHODS or retry_unsafe
         policy = self.retry
-        loop = asyncio.get_running_loop()
         started = loop.time()
         deadline = None if self.timeout.deadline is None else started + self.timeout.deadline
         attempt = 0
         while True:
             attempt += 1
             attempt_started = loop.time()
-            failure: TransportError | None = None
-            response: Response | None = None
-            retry_after: float | None = None
+            outcome: Response | TransportError
             try:
-                response = await self._attempt(
+                outcome = await self._attempt(
                     session, method, url, headers, body, deadline, attempt, loop
                 )
             except TransportError as exc:
-                failure = exc
-            elapsed = loop.time() - attempt_started
-            if response is not None:
+                if self._closed:  # our session was closed under the request
+                    raise self._closed_error(in_flight=True) from exc
+                outcome = exc
+            if log.isEnabledFor(logging.DEBUG):
                 log.debug(
                     "%s %s -> %s (attempt %d, %.1f ms)",
                     method,
-                    url,
-                    response.status,
+                    self._shown(url),
+                    outcome.status if isinstance(outcome, Response) else outcome,
                     attempt,
-                    elapsed * 1000,
+                    (loop.time() - attempt_started) * 1000,
                 )
-                should_retry = response.status in policy.statuses or (
-                    200 <= response.status < 300 and response.data is NO_BODY and response.text
-                )
-                if should_retry and response.status in (429, 503):
-                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            else:
-                assert failure is not None
-                log.debug(
-                    "%s %s -> %s (attempt %d, %.1f ms)",
-                    method,
-                    url,
-                    failure,
-                    attempt,
-                    elapsed * 1000,
-                )
-                should_retry = not isinstance(failure, ResponseTooLargeError)
-            if should_retry and retryable and attempt < policy.max_attempts:
-                wait = (
-                    min(retry_after, policy.retry_after_max)
-                    if retry_after is not None
-                    else policy.backoff(attempt, self._rng)
-                )
-                if deadline is None or loop.time() + wait < deadline:
-                    log.debug("retrying %s %s in %.3f s", method, url, wait)
-                    await _sleep(wait)
-                    continue
-            if failure is not None:
+            wait = next_wait(
+                attempt,
+                outcome,
+                policy,
+                idempotent=idempotent,
+                rules=self.rules,
+                time_left=None if deadline is None else deadline - loop.time(),
+                rng=self._rng,
+            )
+            if wait is not None:
+                if self._closed:
+                    raise self._closed_error(in_flight=True)
+                if log.isEnabledFor(logging.DEBUG):
+                    log.debug("retrying %s %s in %.3f s", method, self._shown(url), wait)
+                await self._wait(wait)
+                continue
+            if isinstance(outcome, TransportError):
                 if attempt > 1:
-                    failure.args = (f"{failure.args[0]} (after {attempt} attempts)",)
-                raise failure
-            assert response is not None
-            return attrs.evolve(response, attempts=attempt, elapsed=loop.time() - started)
+                    outcome.args = (f"{outcome.args[0]} (after {attempt} attempts)",)
+                raise outcome
+            return attrs.evolve(outcome, attempts=attempt, elapsed=loop.time() - started)
+
+    async def _wait(self, seconds: float) -> None:
+        """The wait before a retry; :meth:`aclose` ends it at once."""
+        sleeper = asyncio.ensure_future(_sleep(seconds))
+        self._waits.add(sleeper)
+        try:
+            await sleeper
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if self._closed and not (current is not None and current.cancelling()):
+                raise self._closed_error(in_flight=True) from None
+            raise
+        finally:
+            self._waits.discard(sleeper)
+        if self._closed:
+            raise self._closed_error(in_flight=True)
 
     async def _attempt(
         self,
@@ -522,11 +620,13 @@ class Transport:
                     await semaphore.acquire()
             except TimeoutError:
                 raise TransportTimeoutError(
-                    f"{self.provider}: {method} {url.with_query(None)} exceeded its deadline of "
-                    f"{self.timeout.deadline} s waiting for one of its "
+                    f"{self.provider}: {method} {self._where(url)} exceeded "
+                    f"its deadline of {self.timeout.deadline} s waiting for one of its "
                     f"max_connections={self.max_connections} slots"
                 ) from None
         try:
+            if self._closed:  # closed while this request waited for a slot
+                raise self._closed_error(in_flight=True)
             return await self._send(session, method, url, headers, body, deadline, attempt, loop)
         finally:
             semaphore.release()
@@ -548,7 +648,7 @@ class Transport:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise TransportTimeoutError(
-                    f"{self.provider}: {method} {url.with_query(None)} exceeded its deadline of "
+                    f"{self.provider}: {method} {self._where(url)} exceeded its deadline of "
                     f"{timeout.deadline} s"
                 )
             total = remaining if total is None else min(total, remaining)
@@ -562,8 +662,8 @@ class Transport:
                 url,
                 data=body,
                 headers=headers,
-                allow_redirects=False,
                 timeout=client_timeout,
+                **_OWN_REQUEST_SETTINGS,
             ) as resp:
                 if 300 <= resp.status < 400 and resp.headers.get("Location"):
                     # Never follow: a redirect elsewhere would take the credentials along.
@@ -573,19 +673,32 @@ class Transport:
                 resp_headers: Mapping[str, str] = resp.headers
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise TransportTimeoutError(
-                f"{self.provider}: {method} {url.with_query(None)} timed out "
+                f"{self.provider}: {method} {self._where(url)} timed out "
                 f"(attempt {attempt}; {_describe_timeout(timeout)})"
             ) from exc
         except aiohttp.ClientPayloadError as exc:
             raise TransportError(
-                f"{self.provider}: {method} {url.with_query(None)}: response body broken off "
+                f"{self.provider}: {method} {self._where(url)}: response body broken off "
                 f"({type(exc).__name__})"
             ) from exc
         except aiohttp.ClientError as exc:
             raise TransportError(
-                f"{self.provider}: {method} {url.with_query(None)} failed: "
-                f"{type(exc).__name__}: {exc}"
+                f"{self.provider}: {method} {self._where(url)} failed: "
+                f"{type(exc).__name__}: {self._redactor.text(str(exc))}"
             ) from exc
+        return self._response(method, url, status, resp_headers, raw)
+
+    def _response(
+        self, method: str, url: URL, status: int, headers: Mapping[str, str], raw: bytes
+    ) -> Response:
+        """The response as the adapter sees it: JSON decoded, our secrets redacted from
+        what the server sent (a server, or a proxy, may echo the request back)."""
+        redactor = self._redactor
+        if redactor:
+            raw = redactor.raw(raw)  # verbatim echoes, in any body
+            redacted = redactor.headers(headers)
+            if redacted is not None:
+                headers = CIMultiDictProxy(CIMultiDict(redacted))
         data: Any = NO_BODY
         text = ""
         if raw:
@@ -593,14 +706,21 @@ class Transport:
                 data = _json.loads(raw)
             except _NOT_JSON:
                 text = raw[:500].decode("utf-8", "replace")
-        return Response(method, url, status, resp_headers, data, text)
+        if redactor and data is not NO_BODY and not 200 <= status < 300 and b"\\" in raw:
+            # An error body goes into an exception: its strings, once JSON escapes are
+            # decoded, may spell a secret the raw bytes did not.
+            try:
+                data = redactor.data(data)
+            except RecursionError:
+                data, text = NO_BODY, "(an error body nested too deeply to show)"
+        return Response(method, url, status, headers, data, text)
 
     async def _read_body(self, resp: aiohttp.ClientResponse, method: str, url: URL) -> bytes:
         cap = self.max_body_bytes
         length = resp.content_length
         if length is not None and length > cap:
             raise ResponseTooLargeError(
-                f"{self.provider}: {method} {url.with_query(None)}: response of {length} bytes "
+                f"{self.provider}: {method} {self._where(url)}: response of {length} bytes "
                 f"exceeds max_body_bytes={cap}; not read"
             )
         if length is not None and resp.headers.get("Content-Encoding", "identity") == "identity":
@@ -612,18 +732,10 @@ class Transport:
             chunks += chunk
             if len(chunks) > cap:
                 raise ResponseTooLargeError(
-                    f"{self.provider}: {method} {url.with_query(None)}: response exceeds "
+                    f"{self.provider}: {method} {self._where(url)}: response exceeds "
                     f"max_body_bytes={cap}; reading stopped"
                 )
         return bytes(chunks)
-
-
-def _shown(target: str | URL) -> str:
-    """``target`` for an error message (a ``URL`` with a broken authority cannot be shown)."""
-    try:
-        return str(target)[:200]
-    except ValueError:
-        return "(unparsable)"
 
 
 async def _sleep(seconds: float) -> None:

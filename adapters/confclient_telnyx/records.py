@@ -23,6 +23,7 @@ from confclient import (
     ErrorSource,
 )
 from confclient.decoding import (
+    RetryRules,
     api_error,
     decode_each,
     json_array,
@@ -37,6 +38,7 @@ T = TypeVar("T")
 
 __all__ = [
     "PROVIDER",
+    "RETRY_RULES",
     "TelnyxConference",
     "TelnyxEndedBy",
     "TelnyxListPage",
@@ -51,6 +53,15 @@ __all__ = [
 ]
 
 PROVIDER: Final = "telnyx"
+
+RETRY_RULES: Final = RetryRules(
+    reset_header="x-ratelimit-reset",
+    limit_header="x-ratelimit-limit",
+    remaining_header="x-ratelimit-remaining",
+)
+"""Telnyx rate limits (specs/ratelimits.md): a 429 carries no ``Retry-After``, only
+``x-ratelimit-limit``, ``x-ratelimit-remaining`` and ``x-ratelimit-reset`` (seconds until
+the window resets)."""
 
 JSONObject = Mapping[str, Any]
 
@@ -302,7 +313,9 @@ def parse_error(
     if not details:
         snippet = text.strip()[:200] if text else None
         details = [ErrorDetail(title=f"HTTP {status}", detail=snippet or None)]
-    return api_error(status, PROVIDER, details, headers=headers, method=method, url=url)
+    return api_error(
+        status, PROVIDER, details, headers=headers, method=method, url=url, rules=RETRY_RULES
+    )
 
 
 def _check_ok(status: int, headers: JSONObject, data: object, text: str) -> Mapping[str, Any]:

@@ -24,7 +24,12 @@ from confclient import (
 from confclient.decoding import raise_for_status
 from confclient.paging import DeferredItems, RawPage
 from confclient.service import BaseConferenceService
-from confclient.transport import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, Transport
+from confclient.transport import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_CONNECTIONS,
+    Transport,
+    check_credential,
+)
 
 from .params import (
     CREATE_FIELDS,
@@ -37,6 +42,7 @@ from .params import (
 )
 from .records import (
     PROVIDER,
+    RETRY_RULES,
     decode_records,
     parse_conference_response,
     parse_error,
@@ -54,12 +60,8 @@ DEFAULT_PAGE_CONCURRENCY: Final = 16
 
 
 def _check_api_key(api_key: object) -> str:
-    if not isinstance(api_key, str):
-        raise ConfigurationError(f"api_key must be a string, got {type(api_key).__name__}")
-    if api_key != api_key.strip() or any(ch in api_key for ch in "\r\n\t "):
-        # Never echo the key itself.
-        raise ConfigurationError("api_key must not contain whitespace or line breaks")
-    return api_key
+    # A missing key was reported by missing_options (with the ways to give it).
+    return check_credential(api_key, "api_key")
 
 
 class TelnyxConferenceService(BaseConferenceService):
@@ -126,6 +128,7 @@ class TelnyxConferenceService(BaseConferenceService):
                 max_body_bytes=max_body_bytes,
                 trace_configs=trace_configs,
                 allow_insecure_http=allow_insecure_http,
+                rules=RETRY_RULES,
             ),
             default_region=default_region,
         )

@@ -21,6 +21,7 @@ from confclient import (
     ErrorDetail,
 )
 from confclient.decoding import (
+    RetryRules,
     api_error,
     decode_each,
     json_array,
@@ -33,6 +34,7 @@ from confclient.model import freeze_record, trusted_conference
 
 __all__ = [
     "PROVIDER",
+    "RETRY_RULES",
     "TwilioConference",
     "TwilioListPage",
     "TwilioPageMeta",
@@ -46,6 +48,11 @@ __all__ = [
 ]
 
 PROVIDER: Final = "twilio"
+
+RETRY_RULES: Final = RetryRules(unprocessed_statuses={429})
+"""Twilio rate limits (specs/ratelimits.md): its limit is on requests in flight, a 429
+(error 20429) means the request was never processed, so it is safe to send again, a POST
+included; there are no rate-limit headers."""
 
 JSONObject = Mapping[str, Any]
 T = TypeVar("T")
@@ -322,7 +329,9 @@ def parse_error(
     else:
         snippet = text.strip()[:200] if text else None
         detail = ErrorDetail(title=f"HTTP {status}", detail=snippet or None)
-    return api_error(status, PROVIDER, [detail], headers=headers, method=method, url=url)
+    return api_error(
+        status, PROVIDER, [detail], headers=headers, method=method, url=url, rules=RETRY_RULES
+    )
 
 
 def _check_ok(status: int, headers: JSONObject, data: object, text: str) -> Mapping[str, Any]:

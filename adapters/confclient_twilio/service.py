@@ -16,7 +16,6 @@ from confclient import (
     Capability,
     Conference,
     ConfigurationError,
-    DecodeError,
     InvalidRequestError,
     ListQuery,
     Pager,
@@ -27,11 +26,17 @@ from confclient import (
 from confclient.decoding import raise_for_status
 from confclient.paging import DeferredItems, RawPage
 from confclient.service import BaseConferenceService
-from confclient.transport import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, Transport
+from confclient.transport import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_CONNECTIONS,
+    Transport,
+    check_credential,
+)
 
 from .params import MIXER_REGIONS, build_list_params, check_conference_sid, check_saved_query
 from .records import (
     PROVIDER,
+    RETRY_RULES,
     decode_records,
     parse_conference_response,
     parse_error,
@@ -42,18 +47,18 @@ __all__ = ["DEFAULT_BASE_URL", "TwilioInsightsConferenceService"]
 
 DEFAULT_BASE_URL: Final = "https://insights.twilio.com/v1"
 
-_ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
-_API_KEY = re.compile(r"^SK[0-9a-fA-F]{32}$")
+# fullmatch: "$" alone would let a trailing line break through.
+_ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
+_API_KEY = re.compile(r"SK[0-9a-fA-F]{32}")
 # Paging parameters of a cursor: everything else in it is the query it was made for.
 _PAGING_PARAMS = frozenset({"Page", "PageToken", "PageSize"})
 
 
 def _secret(value: object, name: str) -> str:
-    if not isinstance(value, str):
-        raise ConfigurationError(f"{name} must be a string, got {type(value).__name__}")
-    if value != value.strip() or any(ch in value for ch in "\r\n\t :"):
-        raise ConfigurationError(f"{name} must not contain whitespace, ':' or line breaks")
-    return value
+    secret = check_credential(value, name)
+    if ":" in secret:
+        raise ConfigurationError(f"{name} must not contain ':'")
+    return secret
 
 
 def _missing_credentials(
@@ -80,7 +85,7 @@ def _missing_credentials(
 def _basic_auth(
     account_sid: object, auth_token: object, api_key: object, api_secret: object
 ) -> str:
-    if not isinstance(account_sid, str) or not _ACCOUNT_SID.match(account_sid):
+    if not isinstance(account_sid, str) or not _ACCOUNT_SID.fullmatch(account_sid):
         raise ConfigurationError(
             "twilio needs account_sid (AC + 32 hex digits; env TWILIO_ACCOUNT_SID), "
             f"got {account_sid!r:.40}"
@@ -90,7 +95,7 @@ def _basic_auth(
             raise ConfigurationError(
                 "give either auth_token, or api_key with api_secret — not both"
             )
-        if not isinstance(api_key, str) or not _API_KEY.match(api_key):
+        if not isinstance(api_key, str) or not _API_KEY.fullmatch(api_key):
             raise ConfigurationError(
                 f"api_key must be an API key SID (SK + 32 hex digits; env TWILIO_API_KEY), "
                 f"got {api_key!r:.40}"
@@ -167,6 +172,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
                 max_body_bytes=max_body_bytes,
                 trace_configs=trace_configs,
                 allow_insecure_http=allow_insecure_http,
+                rules=RETRY_RULES,
             ),
             default_region=default_region,
         )
@@ -191,8 +197,9 @@ class TwilioInsightsConferenceService(BaseConferenceService):
     def _resume(self, query: ListQuery, cursor: Any, skip: int) -> Pager:
         try:
             saved = self._cursor_url(cursor)
-        except (UnsafeRedirectError, DecodeError):
-            # A token naming another origin or resource was not made by us: forged or damaged.
+        except UnsafeRedirectError:
+            # A token naming another origin or resource, or no URL at all, was not made by
+            # us: forged or damaged.
             raise InvalidRequestError(
                 "resume_token is damaged: it does not name a page of this service's listing"
             ) from None
@@ -213,15 +220,9 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         """The page URL a cursor names: on our origin, on the list resource, or refused."""
         if not isinstance(cursor, str):
             raise InvalidRequestError("resume_token is damaged: not a twilio listing position")
-        try:
-            parsed = URL(cursor, encoded=True)
-        except ValueError:  # e.g. "http://[::1/v1/Conferences": not a URL at all
-            raise DecodeError(
-                f"twilio: the next page URL is not a valid URL: {cursor[:100]!r}",
-                provider=PROVIDER,
-                field="meta.next_page_url",
-            ) from None
-        url = self._transport.pin(parsed)
+        # Requested exactly as Twilio sent it (encoded); the transport refuses it when it is
+        # no URL, holds what a URL cannot carry, or points anywhere but our origin.
+        url = self._transport.pin(cursor, encoded=True)
         if url.raw_path != self._list_path:
             raise UnsafeRedirectError(
                 f"twilio: refusing a next page on another resource ({url.path}); "

@@ -4,7 +4,8 @@
 retrieve, create under ``/v2``) and Twilio Voice Insights conference summaries (list, retrieve
 under ``/v1``) on loopback, with deterministic data derived from ``seed``, each provider's
 authentication, parameter validation, error bodies and paging, plus injectable latency and
-faults (500, 503 and 429 with ``Retry-After``, dropped connections, truncated JSON)::
+faults (500, 503 with ``Retry-After``, 429 with the provider's own rate-limit headers,
+dropped connections, truncated JSON)::
 
     from confclient.sandbox import Sandbox
 

@@ -62,7 +62,9 @@ class FaultKind(StrEnum):
     SERVICE_UNAVAILABLE = "503"
     """503 with the provider's error body and ``Retry-After``."""
     TOO_MANY_REQUESTS = "429"
-    """429 with the provider's rate-limit body and ``Retry-After``."""
+    """429 with the provider's rate-limit body and the wait as the provider states it
+    (``Retry-After``; Telnyx: ``x-ratelimit-reset``, with ``x-ratelimit-limit`` and
+    ``x-ratelimit-remaining: 0``)."""
     DROP = "drop"
     """The connection closes mid-body (the client sees a payload or disconnection error)."""
     TRUNCATE = "truncate"

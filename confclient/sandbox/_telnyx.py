@@ -192,6 +192,8 @@ FAULT_BODIES: Final[Mapping[FaultKind, bytes]] = {
         telnyx_error("10011", "Too many requests", "Rate limit exceeded.")
     ),
 }
+RATE_LIMIT: Final = 100
+"""``x-ratelimit-limit`` on the 429 fault (Telnyx publishes no number; any will do)."""
 _FAULT_STATUS: Final[Mapping[FaultKind, int]] = {
     FaultKind.INTERNAL_ERROR: 500,
     FaultKind.SERVICE_UNAVAILABLE: 503,
@@ -615,7 +617,16 @@ class TelnyxProvider:
         return _errors_response(status, [telnyx_error(str(status), reason, reason)])
 
     def fault_response(self, kind: FaultKind, retry_after: str) -> web.Response:
-        headers = {} if kind is FaultKind.INTERNAL_ERROR else {hdrs.RETRY_AFTER: retry_after}
+        headers: dict[str, str] = {}
+        if kind is FaultKind.TOO_MANY_REQUESTS:
+            # As Telnyx documents its 429: no Retry-After, the x-ratelimit-* trio instead.
+            headers = {
+                "x-ratelimit-limit": str(RATE_LIMIT),
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-reset": retry_after,
+            }
+        elif kind is FaultKind.SERVICE_UNAVAILABLE:
+            headers = {hdrs.RETRY_AFTER: retry_after}
         return _json_response(_FAULT_STATUS[kind], FAULT_BODIES[kind], headers)
 
     # -- handlers

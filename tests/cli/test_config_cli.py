@@ -68,6 +68,7 @@ def keys(confclient_sandbox: ThreadedSandbox, use_env: UseEnv) -> None:
 # Until the service applies default_region (issue 11, the lead's part), a listing without a
 # region ignores the profile's; these pass once it does: then drop this marker.
 
+
 @pytest.mark.confclient_sandbox(size=4, seed=21)
 @pytest.mark.usefixtures("keys")
 def test_profiles_from_the_local_file(

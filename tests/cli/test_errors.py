@@ -305,4 +305,6 @@ def test_debug_redacts_a_secret_that_reaches_a_log_message(
     assert result.code == 0, result.err
     assert "confclient GET" in result.err
     assert key not in result.err
-    assert "filter%5Bname%5D=***" in result.err
+    # Masked by the transport (which redacts its secrets from what it logs) or, failing
+    # that, by the command's own log filter.
+    assert any(f"filter%5Bname%5D={mark}" in result.err for mark in ("<redacted>", "***"))

@@ -35,6 +35,7 @@ from confclient import (
     TransportTimeoutError,
     UnsafeRedirectError,
 )
+from confclient.decoding import REQUEST_ID_HEADERS, request_id_of
 from confclient.transport import (
     NO_BODY,
     Response,
@@ -334,6 +335,10 @@ def test_response_request_id() -> None:
     assert response({"X-Request-Id": "r1"}).request_id == "r1"
     assert response({"Twilio-Request-Id": "RQ1"}).request_id == "RQ1"
     assert response({}).request_id is None
+    # One list of header names serves the transport and the error decoding alike.
+    for name in REQUEST_ID_HEADERS:
+        headers = {name: f"id-{name}"}
+        assert response(headers).request_id == request_id_of(headers) == f"id-{name}"
     assert not NO_BODY
     assert repr(NO_BODY) == "NO_BODY"
 

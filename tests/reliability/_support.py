@@ -1,18 +1,26 @@
-"""Helpers of the reliability suite: a trap host, a retry-wait recorder, leak checks."""
+"""Helpers of the reliability suite: a trap host, a loopback server of our own, leak checks,
+everything an error can show."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import pickle
+import traceback
 import warnings
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiohttp.web_protocol
+import attrs
+from aiohttp import web
+from multidict import CIMultiDict
 
+from confclient import RetryPolicy
 from confclient.sandbox import Sandbox
 
 #: The region these tests' services look in when a call names none. Most tests here are about
@@ -24,6 +32,8 @@ ONE_REGION = {"telnyx": "US", "twilio": "us1"}
 HANG_GUARD = 20.0
 #: Nor may one hypothesis example.
 EXAMPLE_GUARD = 2.0
+#: Retries that cost no time: three attempts, waits of a millisecond.
+FAST = RetryPolicy(max_attempts=3, backoff_base=0.001, retry_after_max=0.001)
 
 # The sandbox serves from the test's own event loop; its per-connection tasks stand in for
 # a remote server and are not the client's to clean up.
@@ -53,6 +63,15 @@ async def wait_until(condition: Callable[[], bool], within: float = 5.0) -> None
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {within} s")
         await asyncio.sleep(0.002)
+
+
+async def error_of(call: Awaitable[Any]) -> BaseException:
+    """The exception ``call`` raises (the test fails if it raises none)."""
+    try:
+        await call
+    except BaseException as exc:
+        return exc
+    raise AssertionError("expected the call to fail")
 
 
 def resource_warnings_on_gc() -> list[str]:
@@ -104,3 +123,87 @@ async def trap(host: str = "127.0.0.2") -> AsyncIterator[Trap]:
     finally:
         server.close()
         await server.wait_closed()
+
+
+@attrs.frozen
+class Received:
+    """One request as a :class:`Served` server received it."""
+
+    method: str
+    target: str
+    headers: CIMultiDict[str]
+    body: bytes
+
+
+class Served:
+    """A loopback ``aiohttp.web`` server answering every path with one handler; it keeps
+    every request it received (count them there: that is what went over the wire)."""
+
+    def __init__(self, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> None:
+        self.handler = handler
+        self.received: list[Received] = []
+        self.answered = 0
+        """Requests whose handler has finished (answered, or failed to)."""
+        self.origin = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.received)
+
+    def base_url(self, path: str = "/v2") -> str:
+        return self.origin + path
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        self.received.append(
+            Received(request.method, request.path_qs, CIMultiDict(request.headers), body)
+        )
+        try:
+            return await self.handler(request)
+        finally:
+            self.answered += 1
+
+
+@asynccontextmanager
+async def serve(
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+) -> AsyncIterator[Served]:
+    """A :class:`Served` server on 127.0.0.1 at a free port, for the ``async with`` block."""
+    served = Served(handler)
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", served._handle)
+    runner = web.AppRunner(app, shutdown_timeout=0.1, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    served.origin = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        yield served
+    finally:
+        await runner.cleanup()
+
+
+def texts_of(error: BaseException, *, with_locals: bool) -> Iterator[str]:
+    """Everything an error can show: its text, repr, arguments, attributes and notes, the
+    same for each error in its chain, the formatted traceback (optionally with every
+    frame's local variables, as crash reporters record them), and its pickled form."""
+    seen: set[int] = set()
+    stack = [error]
+    while stack:
+        exc = stack.pop()
+        if id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        yield str(exc)
+        yield repr(exc)
+        yield repr(exc.args)
+        yield repr(getattr(exc, "__dict__", {}))
+        yield from getattr(exc, "__notes__", [])
+        stack += [e for e in (exc.__cause__, exc.__context__) if e is not None]
+        stack += list(getattr(exc, "exceptions", ()))
+    yield "".join(traceback.format_exception(error))
+    if with_locals:
+        formatted = traceback.TracebackException.from_exception(error, capture_locals=True)
+        yield "".join(formatted.format())
+    with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
+        yield repr(pickle.dumps(error))

@@ -14,7 +14,10 @@ One module per guarantee, each test's docstring says what it proves:
 * ``test_security.py``: credentials go only to the configured origin, path parameters stay
   one segment, secrets never show, plain http is refused, oversized bodies are not read;
 * ``test_hostile_payloads.py``: mutated provider bodies give a ``Conference`` or a
-  ``DecodeError`` naming the field, nothing else.
+  ``DecodeError`` naming the field, nothing else;
+* ``test_hostile_transport.py``: hostile servers and circumstances at the transport (a
+  caller session's defaults, closing mid-call, a second event loop, rate-limit headers,
+  control characters, credentials echoed back): typed errors only, nothing leaked.
 
 Every async test runs under ``asyncio.timeout(HANG_GUARD)`` (each hypothesis example under
 ``EXAMPLE_GUARD``): a client that hangs fails its test instead of stalling the run. After
@@ -32,6 +35,8 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 import pytest
+
+from confclient import transport as transport_module
 
 from ._support import EXAMPLE_GUARD, HANG_GUARD, resource_warnings_on_gc
 
@@ -79,3 +84,17 @@ async def loop_stays_clean() -> AsyncIterator[None]:
         assert not reported, [c.get("message") for c in reported]
     finally:
         loop.set_exception_handler(previous)
+
+
+@pytest.fixture
+def retry_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every wait the transport sleeps before a retry, in order (the sleep still happens)."""
+    waits: list[float] = []
+    sleep: Callable[[float], Coroutine[Any, Any, None]] = transport_module._sleep
+
+    async def recorded(seconds: float) -> None:
+        waits.append(seconds)
+        await sleep(seconds)
+
+    monkeypatch.setattr(transport_module, "_sleep", recorded)
+    return waits

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -28,7 +27,6 @@ from confclient import (
     TransportError,
     fan_out,
 )
-from confclient import transport as transport_module
 from confclient.sandbox import DEFAULT_FAULTS, TELNYX_REGIONS, TWILIO_MIXER_REGIONS, Sandbox
 
 from ._support import ONE_REGION, attempts_by_target
@@ -63,20 +61,6 @@ def records(sb: Sandbox, provider: str, region: str) -> list[dict[str, Any]]:
 
 def sandbox_ids(sb: Sandbox, provider: str, region: str) -> list[str]:
     return [r[ID_KEY[provider]] for r in records(sb, provider, region)]
-
-
-@pytest.fixture
-def retry_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every wait the transport sleeps before a retry, in order (the sleep still happens)."""
-    waits: list[float] = []
-    sleep: Callable[[float], Awaitable[None]] = transport_module._sleep
-
-    async def recorded(seconds: float) -> None:
-        waits.append(seconds)
-        await sleep(seconds)
-
-    monkeypatch.setattr(transport_module, "_sleep", recorded)
-    return waits
 
 
 def assert_faults_of_every_kind_each_cost_one_retry(sb: Sandbox) -> None:

@@ -18,12 +18,9 @@ confclient holds its users' provider credentials. These tests check, with real s
 from __future__ import annotations
 
 import base64
-import contextlib
 import logging
-import pickle
-import traceback
 import tracemalloc
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
@@ -39,16 +36,14 @@ from confclient import (
     InvalidRequestError,
     NotFoundError,
     ResponseTooLargeError,
-    RetryPolicy,
     Timeout,
     UnsafeRedirectError,
 )
 from confclient.sandbox import Sandbox
 from confclient.transport import DEFAULT_MAX_BODY_BYTES
 
-from ._support import ONE_REGION, Trap, trap
+from ._support import FAST, ONE_REGION, Trap, error_of, texts_of, trap
 
-FAST = RetryPolicy(max_attempts=3, backoff_base=0.001, retry_after_max=0.001)
 TWILIO_LIST = "/v1/Conferences"
 
 
@@ -70,15 +65,6 @@ async def near_trap() -> AsyncIterator[Trap]:
     """A trap on the same host as the API, at another port."""
     async with trap("127.0.0.1") as found:
         yield found
-
-
-async def error_of(call: Awaitable[Any]) -> BaseException:
-    """The exception ``call`` raises (the test fails if it raises none)."""
-    try:
-        await call
-    except BaseException as exc:
-        return exc
-    raise AssertionError("expected the call to fail")
 
 
 def assert_untouched(*traps: Trap) -> None:
@@ -375,32 +361,6 @@ def secrets_of(sb: Sandbox) -> list[str]:
 
 
 WRONG_KEY = "KEYwrong0123456789abcdef0123456789"
-
-
-def texts_of(error: BaseException, *, with_locals: bool) -> Iterator[str]:
-    """Everything an error can show: its text, repr, arguments, attributes and notes, the
-    same for each error in its chain, the formatted traceback (optionally with every
-    frame's local variables, as crash reporters record them), and its pickled form."""
-    seen: set[int] = set()
-    stack = [error]
-    while stack:
-        exc = stack.pop()
-        if id(exc) in seen:
-            continue
-        seen.add(id(exc))
-        yield str(exc)
-        yield repr(exc)
-        yield repr(exc.args)
-        yield repr(getattr(exc, "__dict__", {}))
-        yield from getattr(exc, "__notes__", [])
-        stack += [e for e in (exc.__cause__, exc.__context__) if e is not None]
-        stack += list(getattr(exc, "exceptions", ()))
-    yield "".join(traceback.format_exception(error))
-    if with_locals:
-        formatted = traceback.TracebackException.from_exception(error, capture_locals=True)
-        yield "".join(formatted.format())
-    with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
-        yield repr(pickle.dumps(error))
 
 
 async def test_secrets_never_appear_in_reprs_errors_tracebacks_or_debug_logs(

@@ -30,13 +30,21 @@ async def test_500(api: Api, sandbox: Sandbox) -> None:
     assert sandbox.stats.faults == {"500": 1}
 
 
-async def test_503_and_429_carry_retry_after(api: Api, sandbox: Sandbox) -> None:
+async def test_503_carries_retry_after_and_429_the_ratelimit_headers(
+    api: Api, sandbox: Sandbox
+) -> None:
+    """Telnyx documents no Retry-After on a 429, only x-ratelimit-limit, -remaining and
+    -reset (seconds until the window resets): the sandbox answers as Telnyx does."""
     sandbox.queue_faults(FaultKind.SERVICE_UNAVAILABLE, "429")
     status, headers, body = await api.list()
     assert (status, headers["Retry-After"]) == (503, "1")
     assert body["errors"][0]["title"] == "Service unavailable"
     status, headers, body = await api.list()
-    assert (status, headers["Retry-After"]) == (429, "1")
+    assert status == 429
+    assert "Retry-After" not in headers
+    assert headers["x-ratelimit-reset"] == "1"
+    assert headers["x-ratelimit-remaining"] == "0"
+    assert int(headers["x-ratelimit-limit"]) > 0
     assert body == {
         "errors": [
             {"code": "10011", "title": "Too many requests", "detail": "Rate limit exceeded."}
@@ -56,10 +64,10 @@ async def test_retry_after_values(
 ) -> None:
     async with Sandbox(size=1, retry_after=seconds) as sb:
         sb.queue_faults("429", "503")
-        for expected_status in (429, 503):
+        for expected_status, name in ((429, "x-ratelimit-reset"), (503, "Retry-After")):
             async with session.get(sb.telnyx_base_url + "/conferences") as response:
                 assert response.status == expected_status
-                assert response.headers["Retry-After"] == header
+                assert response.headers[name] == header
 
 
 async def test_drop_is_a_client_error(

@@ -229,6 +229,16 @@ def test_rate_limit_carries_retry_after() -> None:
     exc = parse_error(429, {"Retry-After": "7"}, {"errors": [{"code": "10011", "title": "Slow"}]})
     assert isinstance(exc, RateLimitError)
     assert exc.retry_after == 7.0
+    assert (exc.limit, exc.remaining) == (None, None)
+
+
+def test_rate_limit_reads_the_x_ratelimit_headers() -> None:
+    """Telnyx's 429 has no Retry-After: the wait is ``x-ratelimit-reset`` (seconds), and
+    the limit and what remains are carried too."""
+    headers = {"x-ratelimit-limit": "60", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "12"}
+    exc = parse_error(429, headers, {"errors": [{"code": "10011", "title": "Too many requests"}]})
+    assert isinstance(exc, RateLimitError)
+    assert (exc.retry_after, exc.limit, exc.remaining) == (12.0, 60, 0)
 
 
 def test_error_without_json_body_keeps_status_and_text() -> None:

@@ -210,6 +210,9 @@ def test_rate_limit() -> None:
     assert isinstance(exc, RateLimitError)
     assert exc.retry_after == 2.0
     assert exc.code == "20429"
+    # Twilio sends no rate-limit headers; a header of another API's means nothing here.
+    exc = parse_error(429, {"x-ratelimit-reset": "9", "x-ratelimit-limit": "5"}, body)
+    assert (exc.retry_after, exc.limit, exc.remaining) == (None, None, None)
 
 
 def test_error_without_body() -> None:
