@@ -66,7 +66,7 @@ class ListingBudget:
         return PageBudget(self)
 
     async def _take(self, amount: int, page: PageBudget) -> None:
-        while self.used > 0 and self.used + amount > self.limit and not page.awaited:
+        while self.used + amount > self.limit and not page.awaited:
             waiter = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
             try:

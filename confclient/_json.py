@@ -30,7 +30,7 @@ if _orjson is not None:
     _orjson_loads = _orjson.loads
     _orjson_dumps = _orjson.dumps
 
-    def loads(data: bytes | str) -> Any:
+    def loads(data: bytes | bytearray | str) -> Any:
         return _orjson_loads(data)
 
     def dumps(value: Any) -> bytes:
@@ -39,7 +39,7 @@ if _orjson is not None:
 
 else:
 
-    def loads(data: bytes | str) -> Any:
+    def loads(data: bytes | bytearray | str) -> Any:
         return json.loads(data)
 
     def dumps(value: Any) -> bytes:

@@ -130,7 +130,7 @@ class Redactor:
                 value = value.replace(secret, REDACTED)
         return value
 
-    def raw(self, body: bytes) -> bytes:
+    def raw(self, body: bytes | bytearray) -> bytes | bytearray:
         """A body as received, every secret that appears verbatim replaced."""
         if not any(needle in body for needle in self._needles):
             return body

@@ -40,6 +40,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from . import _json
+from ._budget import CURRENT_PAGE, PARSED_BYTES_PER_VALUE, parsed_size_estimate
 from ._retry import NO_RULES, RetryPolicy, RetryRules, next_wait, parse_retry_after
 from ._secrets import RedactedStr, Redactor, check_credential, unprintable_in
 from ._urls import encode_segment, off_the_wire, validate_base_url
@@ -538,9 +539,11 @@ class Transport:
         started = loop.time()
         deadline = None if self.timeout.deadline is None else started + self.timeout.deadline
         attempt = 0
+        page = CURRENT_PAGE.get()
         while True:
             attempt += 1
             attempt_started = loop.time()
+            held_before = 0 if page is None else page.held
             outcome: Response | TransportError
             try:
                 outcome = await self._attempt(
@@ -568,6 +571,8 @@ class Transport:
                 time_left=None if deadline is None else deadline - loop.time(),
                 rng=self._rng,
             )
+            if page is not None and (wait is not None or not isinstance(outcome, Response)):
+                page.refund(page.held - held_before)  # this attempt's body is thrown away
             if wait is not None:
                 if self._closed:
                     raise self._closed_error(in_flight=True)
@@ -689,7 +694,12 @@ class Transport:
         return self._response(method, url, status, resp_headers, raw)
 
     def _response(
-        self, method: str, url: URL, status: int, headers: Mapping[str, str], raw: bytes
+        self,
+        method: str,
+        url: URL,
+        status: int,
+        headers: Mapping[str, str],
+        raw: bytes | bytearray,
     ) -> Response:
         """The response as the adapter sees it: JSON decoded, our secrets redacted from
         what the server sent (a server, or a proxy, may echo the request back)."""
@@ -715,27 +725,51 @@ class Transport:
                 data, text = NO_BODY, "(an error body nested too deeply to show)"
         return Response(method, url, status, headers, data, text)
 
-    async def _read_body(self, resp: aiohttp.ClientResponse, method: str, url: URL) -> bytes:
+    async def _read_body(
+        self, resp: aiohttp.ClientResponse, method: str, url: URL
+    ) -> bytes | bytearray:
+        """The body, up to ``max_body_bytes``; a page of a listing is charged to its memory
+        budget as it arrives (:mod:`confclient._budget`), with what parsing it will take.
+
+        Read piece by piece into one buffer: a whole-body read would hold the body twice
+        (aiohttp's pieces, then their join), and a hostile page is as large as allowed.
+        """
         cap = self.max_body_bytes
+        page = CURRENT_PAGE.get()
         length = resp.content_length
         if length is not None and length > cap:
             raise ResponseTooLargeError(
                 f"{self.provider}: {method} {self._where(url)}: response of {length} bytes "
                 f"exceeds max_body_bytes={cap}; not read"
             )
-        if length is not None and resp.headers.get("Content-Encoding", "identity") == "identity":
-            return await resp.read()  # the declared size is what we get, and it fits
-        # Otherwise count what we read: Content-Length of a compressed body is its size on the
-        # wire, and it can decompress to far more.
-        chunks = bytearray()
-        async for chunk in resp.content.iter_chunked(64 * 1024):
-            chunks += chunk
-            if len(chunks) > cap:
+        # Content-Length is the size on the wire: a compressed body can decompress to far
+        # more, so what is read is counted either way.
+        declared = (
+            length if resp.headers.get("Content-Encoding", "identity") == "identity" else None
+        )
+        if page is not None and declared is not None:
+            await page.charge(declared)
+        raw = bytearray()
+        async for chunk in resp.content.iter_any():
+            if page is not None and declared is None:
+                await page.charge(len(chunk))
+            raw += chunk
+            if len(raw) > cap:
                 raise ResponseTooLargeError(
                     f"{self.provider}: {method} {self._where(url)}: response exceeds "
                     f"max_body_bytes={cap}; reading stopped"
                 )
-        return bytes(chunks)
+        if page is not None:
+            parsed = parsed_size_estimate(raw)
+            if parsed + len(raw) > page.limit:
+                raise ResponseTooLargeError(
+                    f"{self.provider}: {method} {self._where(url)}: a page of "
+                    f"{parsed // PARSED_BYTES_PER_VALUE:,} JSON values would take about "
+                    f"{(parsed + len(raw)) / 2**20:.0f} MiB once parsed, more than the "
+                    f"listing's memory budget of {page.limit / 2**20:.0f} MiB; not parsed"
+                )
+            await page.charge(parsed)
+        return raw
 
 
 async def _sleep(seconds: float) -> None:
