@@ -17,7 +17,10 @@ One module per guarantee, each test's docstring says what it proves:
   ``DecodeError`` naming the field, nothing else;
 * ``test_hostile_transport.py``: hostile servers and circumstances at the transport (a
   caller session's defaults, closing mid-call, a second event loop, rate-limit headers,
-  control characters, credentials echoed back): typed errors only, nothing leaked.
+  control characters, credentials echoed back): typed errors only, nothing leaked;
+* ``test_hostile_paging.py``: servers that lose, repeat or endlessly page records, forged
+  resume tokens, and pages built to exhaust memory: typed errors within bounded requests and
+  memory, never a record twice.
 
 Every async test runs under ``asyncio.timeout(HANG_GUARD)`` (each hypothesis example under
 ``EXAMPLE_GUARD``): a client that hangs fails its test instead of stalling the run. After
