@@ -42,7 +42,7 @@ PARSED_BYTES_PER_VALUE: Final = 64
 CURRENT_PAGE: ContextVar[PageBudget | None] = ContextVar("confclient_page_budget", default=None)
 
 
-def parsed_size_estimate(body: bytes) -> int:
+def parsed_size_estimate(body: bytes | bytearray) -> int:
     """An upper estimate of what parsing JSON ``body`` takes, counting a value per comma (a
     value is separated by one from the next; a comma in a string only overestimates)."""
     return (body.count(b",") + 1) * PARSED_BYTES_PER_VALUE
