@@ -47,14 +47,15 @@ if TYPE_CHECKING:
     from .fanout import FanOut, fan_out, merge
     from .model import Conference, ConferenceStatus, EndReason, Page
     from .paging import Pager
-    from .service import BaseConferenceService, Capability, ConferenceService, ListQuery
+    from .query import Capability, ListQuery
+    from .service import BaseConferenceService, ConferenceService
     from .transport import RetryPolicy, Timeout
 
 _LAZY: dict[str, str] = {
     "APIError": "errors",
     "AuthenticationError": "errors",
     "BaseConferenceService": "service",
-    "Capability": "service",
+    "Capability": "query",
     "ConfClientError": "errors",
     "Conference": "model",
     "ConferenceService": "service",
@@ -67,7 +68,7 @@ _LAZY: dict[str, str] = {
     "FanOut": "fanout",
     "FanOutError": "errors",
     "InvalidRequestError": "errors",
-    "ListQuery": "service",
+    "ListQuery": "query",
     "NotFoundError": "errors",
     "Page": "model",
     "Pager": "paging",

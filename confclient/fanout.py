@@ -29,7 +29,8 @@ from ._tasks import cancel_and_wait
 from .errors import FanOutError, InvalidRequestError
 from .model import Conference
 from .paging import Pager
-from .service import ConferenceService, positive_int
+from .query import positive_int
+from .service import ConferenceService
 
 __all__ = ["FanOut", "fan_out", "merge"]
 

@@ -20,10 +20,11 @@ from confclient import (
     ListQuery,
     UnsupportedFilterError,
 )
-from confclient.service import aware_utc
+from confclient.query import CreateField, aware_utc
 
 __all__ = [
     "BEEP_ENABLED",
+    "CREATE_FIELD_SPECS",
     "MAX_PAGE_NUMBER",
     "CREATE_FIELDS",
     "MAX_PAGE_SIZE",
@@ -47,20 +48,22 @@ PRODUCTS: Final = ("call_control", "fax", "texml")
 EVENT_TYPES: Final = ("command", "webhook")
 NATIVE_STATUSES: Final = ("init", "in_progress", "completed")
 OCCURRED_AT_OPS: Final = ("eq", "gt", "gte", "lt", "lte")
-CREATE_FIELDS: Final = (
-    "call_control_id",
-    "name",
-    "beep_enabled",
-    "client_state",
-    "comfort_noise",
-    "command_id",
-    "duration_minutes",
-    "hold_audio_url",
-    "hold_media_name",
-    "max_participants",
-    "start_conference_on_create",
-    "region",
+CREATE_FIELD_SPECS: Final = (
+    CreateField("call_control_id", required=True, help="The call leg that joins first."),
+    CreateField("name", required=True, help="Name of the conference."),
+    CreateField("beep_enabled", metavar="WHEN", help="always, never, on_enter or on_exit."),
+    CreateField("client_state", metavar="BASE64", help="State echoed in webhooks (base64)."),
+    CreateField("comfort_noise", bool, help="Comfort noise when alone."),
+    CreateField("command_id", help="Idempotency key (generated when not given)."),
+    CreateField("duration_minutes", int, help="Time limit in minutes."),
+    CreateField("hold_audio_url", metavar="URL", help="Audio played to participants on hold."),
+    CreateField("hold_media_name", metavar="NAME", help="Uploaded media played on hold."),
+    CreateField("max_participants", int, help="Participant limit (2..800)."),
+    CreateField("start_conference_on_create", bool, help="Start at once, before anyone joins."),
+    CreateField("region", metavar="REGION", help="Data region (default: the default region)."),
 )
+"""Every field of a ``CreateConferenceRequest``, for front ends (the command's flags)."""
+CREATE_FIELDS: Final = tuple(field.name for field in CREATE_FIELD_SPECS)
 
 STATUS_TO_NATIVE: Final[Mapping[ConferenceStatus, str]] = {
     ConferenceStatus.NOT_STARTED: "init",

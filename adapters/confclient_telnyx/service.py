@@ -23,7 +23,7 @@ from confclient import (
 )
 from confclient.decoding import raise_for_status
 from confclient.paging import DeferredItems, RawPage
-from confclient.service import BaseConferenceService
+from confclient.service import BaseConferenceService, CreateField
 from confclient.transport import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_CONNECTIONS,
@@ -32,6 +32,7 @@ from confclient.transport import (
 )
 
 from .params import (
+    CREATE_FIELD_SPECS,
     CREATE_FIELDS,
     MAX_PAGE_NUMBER,
     REGIONS,
@@ -82,6 +83,7 @@ class TelnyxConferenceService(BaseConferenceService):
     provider: ClassVar[str] = PROVIDER
     regions: ClassVar[tuple[str, ...]] = REGIONS
     region_scoped: ClassVar[bool] = True  # a request without region= lists one data region
+    create_fields: ClassVar[tuple[CreateField, ...]] = CREATE_FIELD_SPECS
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {Capability.LIST, Capability.GET, Capability.CREATE}
     )

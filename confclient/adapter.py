@@ -1,0 +1,138 @@
+"""The toolkit for adapter authors: everything a provider's package may import beyond
+:mod:`confclient` itself.
+
+A provider is one package (``confclient_<name>``), registered by name
+(:func:`confclient.register_provider`, or the ``confclient.providers`` entry point group). Its
+modules import only ``confclient`` and ``confclient.adapter``, as a third-party adapter would:
+
+* pure modules (no aiohttp, no asyncio, even transitively) hold every provider quirk:
+  ``params`` (neutral query -> provider query: :class:`ListQuery`, :func:`aware_utc`,
+  :func:`check_id`, :func:`check_text`), ``records`` (native records -> :class:`Conference`:
+  :func:`trusted_conference`, :func:`freeze_record`, :func:`make_strict_converter`,
+  :func:`structure`, :func:`parse_timestamp`, :func:`decode_each`), ``pages`` (a page
+  parser: status, headers and body -> :class:`RawPage` or the raised error:
+  :func:`json_object`, :func:`json_array`, :func:`api_error`);
+* ``service`` is the I/O glue: a :class:`BaseConferenceService` subclass over the core
+  :class:`Transport` and :class:`Pager`;
+* ``emulator`` is its half of the sandbox (see :mod:`confclient.sandbox`).
+
+Names are loaded on first use, so a pure module importing, say, :func:`trusted_conference`
+from here loads no I/O machinery.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .decoding import (
+        ErrorParser,
+        api_error,
+        decode_each,
+        json_array,
+        json_object,
+        make_strict_converter,
+        parse_timestamp,
+        raise_for_status,
+        request_id_of,
+        structure,
+    )
+    from .model import FrozenDict, FrozenList, freeze, freeze_record, trusted_conference
+    from .paging import Cursor, DeferredItems, Pager, PageSource, RawPage
+    from .query import CreateField, ListQuery, aware_utc, check_id, check_text, positive_int
+    from .service import BaseConferenceService
+    from .transport import (
+        DEFAULT_MAX_BODY_BYTES,
+        DEFAULT_MAX_CONNECTIONS,
+        Response,
+        RetryRules,
+        Transport,
+        check_credential,
+    )
+
+_LAZY: dict[str, str] = {
+    "BaseConferenceService": "service",
+    "CreateField": "query",
+    "Cursor": "paging",
+    "DEFAULT_MAX_BODY_BYTES": "transport",
+    "DEFAULT_MAX_CONNECTIONS": "transport",
+    "DeferredItems": "paging",
+    "ErrorParser": "decoding",
+    "FrozenDict": "model",
+    "FrozenList": "model",
+    "ListQuery": "query",
+    "PageSource": "paging",
+    "Pager": "paging",
+    "RawPage": "paging",
+    "Response": "transport",
+    "RetryRules": "transport",
+    "Transport": "transport",
+    "api_error": "decoding",
+    "aware_utc": "query",
+    "check_credential": "transport",
+    "check_id": "query",
+    "check_text": "query",
+    "decode_each": "decoding",
+    "freeze": "model",
+    "freeze_record": "model",
+    "json_array": "decoding",
+    "json_object": "decoding",
+    "make_strict_converter": "decoding",
+    "parse_timestamp": "decoding",
+    "positive_int": "query",
+    "raise_for_status": "decoding",
+    "request_id_of": "decoding",
+    "structure": "decoding",
+    "trusted_conference": "model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"confclient.{module}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+__all__ = [
+    "BaseConferenceService",
+    "CreateField",
+    "Cursor",
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_CONNECTIONS",
+    "DeferredItems",
+    "ErrorParser",
+    "FrozenDict",
+    "FrozenList",
+    "ListQuery",
+    "PageSource",
+    "Pager",
+    "RawPage",
+    "Response",
+    "RetryRules",
+    "Transport",
+    "api_error",
+    "aware_utc",
+    "check_credential",
+    "check_id",
+    "check_text",
+    "decode_each",
+    "freeze",
+    "freeze_record",
+    "json_array",
+    "json_object",
+    "make_strict_converter",
+    "parse_timestamp",
+    "positive_int",
+    "raise_for_status",
+    "request_id_of",
+    "structure",
+    "trusted_conference",
+]

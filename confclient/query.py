@@ -1,0 +1,187 @@
+"""The neutral query types, pure (no I/O, no asyncio): what a caller may ask of any provider.
+
+:class:`Capability` names the operations; :class:`ListQuery` holds the neutral list filters,
+checked for what does not depend on the provider (types, ranges, aware datetimes, valid
+text). Adapters turn a :class:`ListQuery` into their provider's query in their pure
+``params`` module, with the helpers here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from .errors import InvalidRequestError
+from .model import ConferenceStatus
+
+__all__ = [
+    "Capability",
+    "CreateField",
+    "ListQuery",
+    "aware_utc",
+    "check_id",
+    "check_text",
+    "positive_int",
+]
+
+
+class Capability(enum.StrEnum):
+    """What a provider's service can do."""
+
+    LIST = "list"
+    GET = "get"
+    CREATE = "create"
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def aware_utc(value: object, argument: str) -> datetime:
+    """``value`` as an aware UTC datetime; naive datetimes are refused, not guessed."""
+    if not isinstance(value, datetime):
+        raise InvalidRequestError(
+            f"{argument} must be a timezone-aware datetime, got {type(value).__name__}"
+        )
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise InvalidRequestError(
+            f"{argument} must be timezone-aware (e.g. datetime(2026, 1, 1, tzinfo=UTC)), "
+            f"got naive {value.isoformat()}"
+        )
+    return value.astimezone(UTC)
+
+
+def check_text(value: str, argument: str) -> str:
+    """``value`` unless it holds a lone surrogate (``"\\ud800"``), which no request can
+    carry (a request is UTF-8)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidRequestError(
+            f"{argument} must be valid Unicode text; it holds a lone surrogate at position "
+            f"{exc.start}"
+        ) from None
+    return value
+
+
+def check_id(value: object, argument: str = "id") -> str:
+    """A non-empty string id, or :class:`InvalidRequestError`."""
+    if not isinstance(value, str):
+        raise InvalidRequestError(f"{argument} must be a non-empty string, got {value!r}")
+    if not value.strip():
+        raise InvalidRequestError(f"{argument} must be a non-empty string, got {value!r}")
+    return check_text(value, argument)
+
+
+def positive_int(value: object, argument: str) -> int:
+    """``value`` when it is an integer >= 1 (not a bool), else :class:`InvalidRequestError`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequestError(f"{argument} must be an integer >= 1, got {value!r}")
+    if value < 1:
+        raise InvalidRequestError(f"{argument} must be >= 1, got {value}")
+    return value
+
+
+def _status(value: object) -> ConferenceStatus:
+    if isinstance(value, ConferenceStatus) and value is not ConferenceStatus.UNKNOWN:
+        return value
+    if isinstance(value, str):
+        try:
+            status = ConferenceStatus(value.lower())
+        except ValueError:
+            pass
+        else:
+            if status is not ConferenceStatus.UNKNOWN:
+                return status
+    allowed = ", ".join(s.value for s in ConferenceStatus if s is not ConferenceStatus.UNKNOWN)
+    raise InvalidRequestError(
+        f"status must be one of {allowed} (or ConferenceStatus), got {value!r}"
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ListQuery:
+    """The neutral list filters, validated; adapters turn it into their provider's query.
+
+    Use :meth:`build`: it checks types and values that do not depend on the provider
+    (provider limits such as the largest page size are checked by the adapter).
+    """
+
+    region: str | None = None
+    status: ConferenceStatus | None = None
+    name: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    page_size: int | None = None
+    limit: int | None = None
+    resume_token: str | None = None
+    filters: Mapping[str, Any] = _EMPTY
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        region: str | None = None,
+        status: ConferenceStatus | str | None = None,
+        name: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        resume_token: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> ListQuery:
+        if region is not None and (not isinstance(region, str) or not region):
+            raise InvalidRequestError(f"region must be a non-empty string, got {region!r}")
+        if name is not None and (not isinstance(name, str) or not name):
+            raise InvalidRequestError(f"name must be a non-empty string, got {name!r}")
+        if name is not None:
+            check_text(name, "name")
+        after = None if created_after is None else aware_utc(created_after, "created_after")
+        before = None if created_before is None else aware_utc(created_before, "created_before")
+        if after is not None and before is not None and after >= before:
+            raise InvalidRequestError(
+                f"created_after ({after.isoformat()}) must be earlier than "
+                f"created_before ({before.isoformat()})"
+            )
+        if filters is not None and not isinstance(filters, Mapping):
+            raise InvalidRequestError(f"filters must be a mapping, got {type(filters).__name__}")
+        if resume_token is not None and not isinstance(resume_token, str):
+            raise InvalidRequestError(f"resume_token must be a string, got {resume_token!r}")
+        return cls(
+            region=region,
+            status=None if status is None else _status(status),
+            name=name,
+            created_after=after,
+            created_before=before,
+            page_size=None if page_size is None else positive_int(page_size, "page_size"),
+            limit=None if limit is None else positive_int(limit, "limit"),
+            resume_token=resume_token,
+            filters=_EMPTY if not filters else MappingProxyType(dict(filters)),
+        )
+
+    @property
+    def has_filters(self) -> bool:
+        """Whether anything that selects records (not paging) was given."""
+        return any(
+            v is not None
+            for v in (self.region, self.status, self.name, self.created_after, self.created_before)
+        ) or bool(self.filters)
+
+
+@attrs.frozen
+class CreateField:
+    """One field a provider's ``create`` takes, described for front ends (the command's
+    ``create`` flags are made from these): its name, its kind (``str``, ``int``, ``bool``),
+    whether it is required, and a short help. The adapter still checks the value.
+    """
+
+    name: str
+    kind: type[str] | type[int] | type[bool] = str
+    help: str = ""
+    required: bool = False
+    metavar: str | None = None
