@@ -26,8 +26,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._page import Cursor, DeferredItems, RawPage
     from .decoding import (
         ErrorParser,
+        HTTPAnswer,
+        RecordCodec,
         api_error,
         decode_each,
         json_array,
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
         structure,
     )
     from .model import FrozenDict, FrozenList, freeze, freeze_record, trusted_conference
-    from .paging import Cursor, DeferredItems, Pager, PageSource, RawPage
+    from .paging import Pager, PageSource
     from .query import CreateField, ListQuery, aware_utc, check_id, check_text, positive_int
     from .service import BaseConferenceService
     from .transport import (
@@ -54,17 +57,19 @@ if TYPE_CHECKING:
 _LAZY: dict[str, str] = {
     "BaseConferenceService": "service",
     "CreateField": "query",
-    "Cursor": "paging",
+    "Cursor": "_page",
     "DEFAULT_MAX_BODY_BYTES": "transport",
     "DEFAULT_MAX_CONNECTIONS": "transport",
-    "DeferredItems": "paging",
+    "DeferredItems": "_page",
     "ErrorParser": "decoding",
     "FrozenDict": "model",
     "FrozenList": "model",
     "ListQuery": "query",
     "PageSource": "paging",
     "Pager": "paging",
-    "RawPage": "paging",
+    "RawPage": "_page",
+    "RecordCodec": "decoding",
+    "HTTPAnswer": "decoding",
     "Response": "transport",
     "RetryRules": "transport",
     "Transport": "transport",
@@ -111,10 +116,12 @@ __all__ = [
     "ErrorParser",
     "FrozenDict",
     "FrozenList",
+    "HTTPAnswer",
     "ListQuery",
     "PageSource",
     "Pager",
     "RawPage",
+    "RecordCodec",
     "Response",
     "RetryRules",
     "Transport",

@@ -14,22 +14,21 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn
 
 from ._retry import NO_RULES, RetryRules, parse_retry_after, rate_limit_of
 from .errors import APIError, DecodeError, ErrorDetail, RateLimitError, error_class_for_status
-from .model import Conference
-
-if typing.TYPE_CHECKING:
-    from .transport import Response
 
 __all__ = [
     "REQUEST_ID_HEADERS",
     "ErrorParser",
+    "HTTPAnswer",
+    "RecordCodec",
     "RetryRules",
     "api_error",
     "decode_each",
@@ -271,7 +270,29 @@ def json_object(
     return data
 
 
-def raise_for_status(response: Response, parse_error: ErrorParser) -> None:
+class HTTPAnswer(typing.Protocol):
+    """What :func:`raise_for_status` reads of a response (the transport's ``Response``)."""
+
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def data(self) -> Any: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def url(self) -> object: ...
+
+
+def raise_for_status(response: HTTPAnswer, parse_error: ErrorParser) -> None:
     """Raise the adapter's :class:`APIError` (with method and URL) for an error response."""
     if not 200 <= response.status < 300:
         raise parse_error(
@@ -305,17 +326,24 @@ def json_array(
     return value
 
 
+FastDecoder = Callable[[Any, str | None], T | None]
+"""``fast(record, data_region)``: the common case decoded in one pass, or ``None``."""
+SlowDecoder = Callable[[Any, str, int, Mapping[str, Any], str | None], T]
+"""``slow(record, path, status, headers, data_region)``: the thorough way, raising the
+:class:`DecodeError` that names the field."""
+
+
 def decode_each(
     records: Sequence[Any],
     key: str,
-    fast: Callable[[Any, str | None], Conference | None],
-    slow: Callable[[Any, str, int, Mapping[str, Any], str | None], Conference],
+    fast: FastDecoder[T],
+    slow: SlowDecoder[T],
     *,
     status: int,
     headers: Mapping[str, Any],
     data_region: str | None,
-) -> tuple[Conference, ...]:
-    """A page's records (``body[key]``) to conferences, the way every adapter does it.
+) -> tuple[T, ...]:
+    """A page's records (``body[key]``) to items, the way every adapter does it.
 
     ``fast(record, data_region)`` decodes the common case or declines (``None``);
     ``slow(record, path, status, headers, data_region)`` then decodes it the thorough way,
@@ -323,8 +351,106 @@ def decode_each(
     """
     items = []
     for index, record in enumerate(records):
-        conf = fast(record, data_region)
-        if conf is None:
-            conf = slow(record, f"{key}[{index}]", status, headers, data_region)
-        items.append(conf)
+        item = fast(record, data_region)
+        if item is None:
+            item = slow(record, f"{key}[{index}]", status, headers, data_region)
+        items.append(item)
     return tuple(items)
+
+
+M = TypeVar("M")
+
+
+@attrs.frozen
+class RecordCodec(Generic[T]):
+    """How one kind of a provider's records decodes (conferences, participants): the pieces
+    every page parser puts together, written once.
+
+    ``converter`` is the provider's strict converter (:func:`make_strict_converter`), used
+    by the slow path and for envelopes; ``fast`` and ``slow`` decode one record (see
+    :func:`decode_each`); ``parse_error`` maps an error response.
+    """
+
+    provider: str
+    parse_error: ErrorParser
+    converter: cattrs.Converter
+    fast: FastDecoder[T]
+    slow: SlowDecoder[T]
+
+    def structure(
+        self, value: object, cls: type[M], path: str, *, status: int, headers: Mapping[str, Any]
+    ) -> M:
+        """:func:`structure` with this provider's converter."""
+        return structure(
+            self.converter,
+            value,
+            cls,
+            path=path,
+            provider=self.provider,
+            status=status,
+            headers=headers,
+        )
+
+    def body(
+        self, status: int, headers: Mapping[str, Any], data: object, text: str = ""
+    ) -> Mapping[str, Any]:
+        """A success body as a JSON object (an error status raises the mapped error)."""
+        return json_object(
+            status, headers, data, text, provider=self.provider, parse_error=self.parse_error
+        )
+
+    def envelope(
+        self,
+        status: int,
+        headers: Mapping[str, Any],
+        data: object,
+        text: str = "",
+        *,
+        key: str,
+        meta: type[M],
+        meta_key: str = "meta",
+    ) -> tuple[list[Any], M]:
+        """A list response's records (``body[key]``), still undecoded, and its paging meta
+        (``body[meta_key]`` as ``meta``; ``meta()`` when the body has none)."""
+        body = self.body(status, headers, data, text)
+        records = json_array(body, key, provider=self.provider, status=status, headers=headers)
+        raw_meta = body.get(meta_key)
+        if raw_meta is None:
+            return records, meta()
+        return records, self.structure(raw_meta, meta, meta_key, status=status, headers=headers)
+
+    def decode(
+        self,
+        records: Sequence[Any],
+        key: str,
+        *,
+        status: int = 200,
+        headers: Mapping[str, Any] | None = None,
+        data_region: str | None = None,
+    ) -> tuple[T, ...]:
+        """A page's records to items; a record that is not as documented raises the
+        :class:`DecodeError` naming it (``data[3].created_at``)."""
+        return decode_each(
+            records,
+            key,
+            self.fast,
+            self.slow,
+            status=status,
+            headers=headers or {},
+            data_region=data_region,
+        )
+
+    def one(
+        self,
+        record: object,
+        path: str,
+        *,
+        status: int,
+        headers: Mapping[str, Any],
+        data_region: str | None = None,
+    ) -> T:
+        """One record (a retrieve or create answer) to an item."""
+        item = self.fast(record, data_region)
+        if item is None:
+            item = self.slow(record, path, status, headers, data_region)
+        return item

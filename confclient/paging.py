@@ -17,14 +17,15 @@ import base64
 import binascii
 import contextvars
 import weakref
-from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
-from typing import Any, Protocol, TypeVar, overload
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
 from . import _json
 from ._budget import CURRENT_PAGE, DEFAULT_LISTING_BUDGET, ListingBudget, PageBudget
+from ._page import Cursor, DeferredItems, RawPage
 from ._page_guard import PageGuard
 from ._tasks import cancel_and_wait
 from .errors import ConfClientError, InvalidRequestError
@@ -41,88 +42,12 @@ __all__ = [
     "encode_resume_token",
 ]
 
-Cursor = Any
-"""A JSON-serialisable value naming one page of one listing (adapter-defined)."""
-
 Position = tuple[Cursor, int]
 """Where a listing stands: the cursor of a page and how many of its items were handed out."""
 
 _TOKEN_PREFIX = "cc1."
 
 T = TypeVar("T")
-
-
-class DeferredItems(Sequence[Conference]):
-    """A page's items, decoded when first used.
-
-    An adapter that can read a page's paging information before decoding its records hands
-    the pager ``DeferredItems(records, decode)``: the pager asks for the following pages
-    first and decodes this one while they are on the network. ``len()`` is the number of
-    records, known without decoding; ``decode(records)`` runs once, and a
-    :class:`DecodeError` it raises comes out of the listing as it would from ``fetch_page``.
-    """
-
-    __slots__ = ("_decode", "_items", "_records")
-
-    def __init__(
-        self, records: Sequence[Any], decode: Callable[[Sequence[Any]], Sequence[Conference]]
-    ) -> None:
-        self._records: Sequence[Any] | None = records
-        self._decode = decode
-        self._items: Sequence[Conference] | None = None
-
-    @property
-    def decoded(self) -> bool:
-        """Whether the records have been decoded yet."""
-        return self._items is not None
-
-    def decode(self) -> Sequence[Conference]:
-        """The decoded items (decoding them now, the first time)."""
-        return self._decoded()
-
-    def _decoded(self) -> Sequence[Conference]:
-        items = self._items
-        if items is None:
-            assert self._records is not None
-            items = self._items = self._decode(self._records)
-            self._records = None  # the undecoded records are not needed any more
-        return items
-
-    def __len__(self) -> int:
-        if self._items is not None:
-            return len(self._items)
-        assert self._records is not None
-        return len(self._records)
-
-    @overload
-    def __getitem__(self, index: int) -> Conference: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Conference]: ...
-
-    def __getitem__(self, index: int | slice) -> Conference | Sequence[Conference]:
-        return self._decoded()[index]
-
-    def __iter__(self) -> Iterator[Conference]:
-        return iter(self._decoded())
-
-    def __repr__(self) -> str:
-        state = "decoded" if self._items is not None else "not decoded"
-        return f"<DeferredItems: {len(self)} items, {state}>"
-
-
-@attrs.frozen
-class RawPage:
-    """One page as an adapter parsed it: items, and the cursor of the next page, if any.
-
-    ``items`` may be :class:`DeferredItems`, decoded after the next pages are requested.
-    """
-
-    items: Sequence[Conference]
-    next_cursor: Cursor | None
-    number: int | None = None
-    total_pages: int | None = None
-    total_results: int | None = None
 
 
 class PageSource(Protocol):
@@ -136,7 +61,7 @@ class PageSource(Protocol):
     @property
     def provider(self) -> str: ...
 
-    async def fetch_page(self, cursor: Cursor) -> RawPage: ...
+    async def fetch_page(self, cursor: Cursor) -> RawPage[Any]: ...
 
 
 class NumberedPageSource(PageSource, Protocol):
@@ -233,7 +158,7 @@ class Pager:
         self._page_concurrency = page_concurrency
         # Pages requested ahead of the one being consumed, by cursor key, in page order,
         # and each one's share of the listing's memory budget.
-        self._ahead: dict[bytes, asyncio.Task[RawPage]] = {}
+        self._ahead: dict[bytes, asyncio.Task[RawPage[Any]]] = {}
         self._ahead_budgets: dict[bytes, PageBudget] = {}
         self._budget = ListingBudget(memory_budget)
         self._guard = PageGuard(self._provider, cursor)
@@ -344,7 +269,7 @@ class Pager:
                     total_results=self._total_results,
                 )
 
-    async def _raw_pages(self) -> AsyncGenerator[tuple[int, RawPage, frozenset[int]], None]:
+    async def _raw_pages(self) -> AsyncGenerator[tuple[int, RawPage[Any], frozenset[int]], None]:
         """(items to skip, page, positions to drop as repeats) per page; moves ``_cursor`` /
         ``_skip`` along. Positions count the page's items as the provider sent them, so a
         resume token means the same place whatever was dropped."""
@@ -385,7 +310,7 @@ class Pager:
         finally:
             await self._cancel_ahead()
 
-    def _request_ahead(self, page: RawPage, skip: int) -> None:
+    def _request_ahead(self, page: RawPage[Any], skip: int) -> None:
         """Start fetching the pages after ``page`` that the listing will want: the next one
         (``prefetch``), or up to ``page_concurrency`` of them where pages are numbered.
         """
@@ -435,7 +360,7 @@ class Pager:
                 context=context,
             )
 
-    async def _take(self, cursor: Cursor) -> tuple[RawPage, PageBudget]:
+    async def _take(self, cursor: Cursor) -> tuple[RawPage[Any], PageBudget]:
         """The page ``cursor`` names (requested ahead, or now) and its share of the budget,
         which the caller releases once it is done with the page."""
         key = _json.dumps(cursor)

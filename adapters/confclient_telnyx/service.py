@@ -168,7 +168,7 @@ class TelnyxConferenceService(BaseConferenceService):
         """
         return {"q": cursor["q"], "n": number}
 
-    async def fetch_page(self, cursor: Any) -> RawPage:
+    async def fetch_page(self, cursor: Any) -> RawPage[Conference]:
         """Fetch the page a cursor names (the :class:`confclient.paging.PageSource` hook)."""
         params = _check_cursor(cursor)
         number: int = cursor["n"]

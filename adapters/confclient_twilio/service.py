@@ -231,7 +231,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
             )
         return url
 
-    async def fetch_page(self, cursor: Any) -> RawPage:
+    async def fetch_page(self, cursor: Any) -> RawPage[Conference]:
         """Fetch the page a cursor names (the :class:`confclient.paging.PageSource` hook)."""
         url = self._cursor_url(cursor)
         response = await self._transport.request("GET", url)
