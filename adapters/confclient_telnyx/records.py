@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
 import cattrs
@@ -22,33 +22,27 @@ from confclient import (
     ErrorDetail,
     ErrorSource,
 )
-from confclient.decoding import (
+from confclient.adapter import (
+    RecordCodec,
     RetryRules,
     api_error,
-    decode_each,
-    json_array,
-    json_object,
+    freeze_record,
     make_strict_converter,
     parse_timestamp,
-    structure,
+    trusted_conference,
 )
-from confclient.model import freeze_record, trusted_conference
-
-T = TypeVar("T")
 
 __all__ = [
     "PROVIDER",
     "RETRY_RULES",
     "TelnyxConference",
+    "CONFERENCES",
     "TelnyxEndedBy",
-    "TelnyxListPage",
     "TelnyxPageMeta",
     "decode_records",
     "make_converter",
     "parse_conference_response",
     "parse_error",
-    "parse_list_envelope",
-    "parse_list_response",
     "to_conference",
 ]
 
@@ -113,26 +107,12 @@ class TelnyxPageMeta:
     page_size: int | None = None
 
 
-@attrs.frozen(slots=True)
-class TelnyxListPage:
-    """A parsed list response: the conferences and the paging meta."""
-
-    items: tuple[Conference, ...]
-    meta: TelnyxPageMeta
-
-
 def make_converter() -> cattrs.Converter:
     """The converter for Telnyx records: strict types, ISO timestamps, extra keys ignored."""
     return make_strict_converter(TelnyxEndedBy, TelnyxConference, TelnyxPageMeta)
 
 
 _converter = make_converter()
-
-
-def _structure(value: object, cls: type[T], path: str, status: int, headers: JSONObject) -> T:
-    return structure(
-        _converter, value, cls, path=path, provider=PROVIDER, status=status, headers=headers
-    )
 
 
 def to_conference(
@@ -249,18 +229,9 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
 def _decode_slow(
     record: object, path: str, status: int, headers: JSONObject, data_region: str | None
 ) -> Conference:
-    native = _structure(record, TelnyxConference, path, status, headers)
+    native = CONFERENCES.structure(record, TelnyxConference, path, status=status, headers=headers)
     assert isinstance(record, Mapping)  # the converter accepts objects only
     return to_conference(native, record, path=path, data_region=data_region)
-
-
-def _decode(
-    record: object, path: str, status: int, headers: JSONObject, data_region: str | None
-) -> Conference:
-    conf = _decode_fast(record, data_region)
-    if conf is None:
-        conf = _decode_slow(record, path, status, headers, data_region)
-    return conf
 
 
 def _error_details(data: object) -> list[ErrorDetail]:
@@ -318,8 +289,10 @@ def parse_error(
     )
 
 
-def _check_ok(status: int, headers: JSONObject, data: object, text: str) -> Mapping[str, Any]:
-    return json_object(status, headers, data, text, provider=PROVIDER, parse_error=parse_error)
+CONFERENCES: Final[RecordCodec[Conference]] = RecordCodec(
+    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow
+)
+"""How Telnyx conference records decode (envelopes, errors, the fast and the strict path)."""
 
 
 def parse_conference_response(
@@ -331,27 +304,10 @@ def parse_conference_response(
     data_region: str | None = None,
 ) -> Conference:
     """A retrieve / create response (``{"data": {...}}``) to a :class:`Conference`."""
-    body = _check_ok(status, headers, data, text)
-    return _decode(body.get("data"), "data", status, headers, data_region)
-
-
-def parse_list_envelope(
-    status: int, headers: JSONObject, data: object, text: str = ""
-) -> tuple[list[Any], TelnyxPageMeta]:
-    """A list response's records, still undecoded, and its paging meta.
-
-    The pager reads the meta first so the next page is on its way while this page's
-    records are decoded (:func:`decode_records`).
-    """
-    body = _check_ok(status, headers, data, text)
-    records = json_array(body, "data", provider=PROVIDER, status=status, headers=headers)
-    raw_meta = body.get("meta")
-    meta = (
-        TelnyxPageMeta()
-        if raw_meta is None
-        else _structure(raw_meta, TelnyxPageMeta, "meta", status, headers)
+    body = CONFERENCES.body(status, headers, data, text)
+    return CONFERENCES.one(
+        body.get("data"), "data", status=status, headers=headers, data_region=data_region
     )
-    return records, meta
 
 
 def decode_records(
@@ -364,26 +320,6 @@ def decode_records(
     """A page's records (``data[]``) to conferences; a record that is not as documented
     raises :class:`DecodeError` naming it (``data[3].created_at``).
     """
-    return decode_each(
-        records,
-        "data",
-        _decode_fast,
-        _decode_slow,
-        status=status,
-        headers=headers or {},
-        data_region=data_region,
+    return CONFERENCES.decode(
+        records, "data", status=status, headers=headers, data_region=data_region
     )
-
-
-def parse_list_response(
-    status: int,
-    headers: JSONObject,
-    data: object,
-    text: str = "",
-    *,
-    data_region: str | None = None,
-) -> TelnyxListPage:
-    """A list response (``{"data": [...], "meta": {...}}``) to conferences and meta."""
-    records, meta = parse_list_envelope(status, headers, data, text)
-    items = decode_records(records, status=status, headers=headers, data_region=data_region)
-    return TelnyxListPage(items=items, meta=meta)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, ClassVar, Final
 
@@ -22,7 +20,7 @@ from confclient import (
     Timeout,
 )
 from confclient.decoding import raise_for_status
-from confclient.paging import DeferredItems, RawPage
+from confclient.paging import RawPage
 from confclient.service import BaseConferenceService, CreateField
 from confclient.transport import (
     DEFAULT_MAX_BODY_BYTES,
@@ -31,29 +29,25 @@ from confclient.transport import (
     check_credential,
 )
 
+from .pages import (
+    check_cursor,
+    check_resumed_query,
+    first_cursor,
+    list_order,
+    page_cursor,
+    page_params,
+    parse_page,
+)
 from .params import (
     CREATE_FIELD_SPECS,
     CREATE_FIELDS,
-    MAX_PAGE_NUMBER,
     REGIONS,
     build_create_body,
-    build_list_params,
     canonical_region,
-    check_saved_query,
 )
-from .records import (
-    PROVIDER,
-    RETRY_RULES,
-    decode_records,
-    parse_conference_response,
-    parse_error,
-    parse_list_envelope,
-)
+from .records import PROVIDER, RETRY_RULES, parse_conference_response, parse_error
 
 __all__ = ["DEFAULT_BASE_URL", "TelnyxConferenceService"]
-
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND: Final = timedelta(microseconds=1)
 
 DEFAULT_BASE_URL: Final = "https://api.telnyx.com/v2"
 DEFAULT_PAGE_CONCURRENCY: Final = 16
@@ -138,66 +132,38 @@ class TelnyxConferenceService(BaseConferenceService):
     # -- list -------------------------------------------------------------------------------
 
     def _list(self, query: ListQuery) -> Pager:
-        cursor = {"q": [list(p) for p in build_list_params(query)], "n": 1}
-        return Pager(self, cursor, limit=query.limit, page_concurrency=self.page_concurrency)
+        return Pager(
+            self, first_cursor(query), limit=query.limit, page_concurrency=self.page_concurrency
+        )
 
     def _resume(self, query: ListQuery, cursor: Any, skip: int) -> Pager:
-        saved = _check_cursor(cursor)
-        if query.has_filters or query.page_size is not None:
-            given = build_list_params(query)
-            if query.page_size is None:
-                given = [p for p in given if p[0] != "page[size]"]
-                saved = [p for p in saved if p[0] != "page[size]"]
-            if sorted(given) != sorted(saved):
-                raise InvalidRequestError(
-                    "resume_token was made for another query; pass only resume_token "
-                    "(and limit), or the same filters it was made with"
-                )
+        check_cursor(cursor)
+        check_resumed_query(cursor, query)
         return Pager(
             self, cursor, limit=query.limit, skip=skip, page_concurrency=self.page_concurrency
         )
 
     def _list_order(self, conf: Conference) -> Any:
-        """Telnyx lists by descending ``expires_at`` (ties: ascending id)."""
-        assert conf.expires_at is not None  # required in every Telnyx record
-        return (-(conf.expires_at - _EPOCH) // _MICROSECOND, conf.id)
+        return list_order(conf)
 
     def page_cursor(self, cursor: Any, number: int) -> Any:
         """The cursor of page ``number`` of the listing ``cursor`` belongs to (lets the
         pager fetch pages concurrently once it knows ``total_pages``).
         """
-        return {"q": cursor["q"], "n": number}
+        return page_cursor(cursor, number)
 
     async def fetch_page(self, cursor: Any) -> RawPage[Conference]:
         """Fetch the page a cursor names (the :class:`confclient.paging.PageSource` hook)."""
-        params = _check_cursor(cursor)
-        number: int = cursor["n"]
-        url = self._transport.url("conferences", params=[*params, ("page[number]", str(number))])
+        url = self._transport.url("conferences", params=page_params(cursor))
         response = await self._transport.request("GET", url)
-        raise_for_status(response, parse_error)
-        records, meta = parse_list_envelope(
-            response.status, response.headers, response.data, response.text
-        )
-        if meta.total_pages is not None:
-            # An empty page before the last is the pager's to refuse, not a silent end.
-            has_next = number < meta.total_pages
-        else:
-            size = int(dict(params).get("page[size]", "20"))
-            has_next = len(records) >= size
-        next_cursor = {"q": cursor["q"], "n": number + 1} if has_next else None
-        decode = functools.partial(
-            decode_records,
-            status=response.status,
-            headers=response.headers,
-            data_region=dict(params).get("region"),
-        )
-        return RawPage(
-            # Decoded by the pager once it has asked for the following pages.
-            items=DeferredItems(records, decode),
-            next_cursor=next_cursor,
-            number=number,
-            total_pages=meta.total_pages,
-            total_results=meta.total_results,
+        return parse_page(
+            response.status,
+            response.headers,
+            response.data,
+            response.text,
+            cursor,
+            method=response.method,
+            url=str(response.url),
         )
 
     # -- get / create -----------------------------------------------------------------------
@@ -272,16 +238,3 @@ class TelnyxConferenceService(BaseConferenceService):
             response.text,
             data_region=body.get("region"),
         )
-
-
-def _check_cursor(cursor: Any) -> list[tuple[str, str]]:
-    """The saved query of a Telnyx cursor ``{"q": [[k, v], ...], "n": page}``, checked
-    field by field (a cursor comes back from a caller's resume token)."""
-    if not (
-        isinstance(cursor, dict)
-        and cursor.keys() == {"q", "n"}
-        and type(cursor["n"]) is int
-        and 1 <= cursor["n"] <= MAX_PAGE_NUMBER
-    ):
-        raise InvalidRequestError("resume_token is damaged: not a telnyx listing position")
-    return check_saved_query(cursor["q"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
 import cattrs
@@ -20,30 +20,26 @@ from confclient import (
     EndReason,
     ErrorDetail,
 )
-from confclient.decoding import (
+from confclient.adapter import (
+    RecordCodec,
     RetryRules,
     api_error,
-    decode_each,
-    json_array,
-    json_object,
+    freeze_record,
     make_strict_converter,
     parse_timestamp,
-    structure,
+    trusted_conference,
 )
-from confclient.model import freeze_record, trusted_conference
 
 __all__ = [
     "PROVIDER",
     "RETRY_RULES",
+    "CONFERENCES",
     "TwilioConference",
-    "TwilioListPage",
     "TwilioPageMeta",
     "decode_records",
     "make_converter",
     "parse_conference_response",
     "parse_error",
-    "parse_list_envelope",
-    "parse_list_response",
     "to_conference",
 ]
 
@@ -55,7 +51,6 @@ RETRY_RULES: Final = RetryRules(unprocessed_statuses={429})
 included; there are no rate-limit headers."""
 
 JSONObject = Mapping[str, Any]
-T = TypeVar("T")
 
 STATUS_MAP: Final[Mapping[str, ConferenceStatus]] = {
     "not_started": ConferenceStatus.NOT_STARTED,
@@ -113,24 +108,12 @@ class TwilioPageMeta:
     key: str | None = None
 
 
-@attrs.frozen(slots=True)
-class TwilioListPage:
-    items: tuple[Conference, ...]
-    meta: TwilioPageMeta
-
-
 def make_converter() -> cattrs.Converter:
     """The converter for Twilio records: strict types, ISO timestamps, extra keys ignored."""
     return make_strict_converter(TwilioConference, TwilioPageMeta)
 
 
 _converter = make_converter()
-
-
-def _structure(value: object, cls: type[T], path: str, status: int, headers: JSONObject) -> T:
-    return structure(
-        _converter, value, cls, path=path, provider=PROVIDER, status=status, headers=headers
-    )
 
 
 def to_conference(
@@ -290,18 +273,9 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
 def _decode_slow(
     record: object, path: str, status: int, headers: JSONObject, data_region: str | None
 ) -> Conference:
-    native = _structure(record, TwilioConference, path, status, headers)
+    native = CONFERENCES.structure(record, TwilioConference, path, status=status, headers=headers)
     assert isinstance(record, Mapping)  # the converter accepts objects only
     return to_conference(native, record, path=path)
-
-
-def _decode(
-    record: object, path: str, status: int, headers: JSONObject, data_region: str | None
-) -> Conference:
-    conf = _decode_fast(record, data_region)
-    if conf is None:
-        conf = _decode_slow(record, path, status, headers, data_region)
-    return conf
 
 
 def parse_error(
@@ -334,8 +308,10 @@ def parse_error(
     )
 
 
-def _check_ok(status: int, headers: JSONObject, data: object, text: str) -> Mapping[str, Any]:
-    return json_object(status, headers, data, text, provider=PROVIDER, parse_error=parse_error)
+CONFERENCES: Final[RecordCodec[Conference]] = RecordCodec(
+    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow
+)
+"""How Twilio conference summaries decode (envelopes, errors, the fast and the strict path)."""
 
 
 def parse_conference_response(
@@ -347,27 +323,8 @@ def parse_conference_response(
     data_region: str | None = None,
 ) -> Conference:
     """``GET /v1/Conferences/{sid}``: one summary, no envelope."""
-    body = _check_ok(status, headers, data, text)
-    return _decode(body, "$", status, headers, data_region)
-
-
-def parse_list_envelope(
-    status: int, headers: JSONObject, data: object, text: str = ""
-) -> tuple[list[Any], TwilioPageMeta]:
-    """A list response's records, still undecoded, and its paging meta.
-
-    The pager reads the meta first so the next page is on its way while this page's
-    records are decoded (:func:`decode_records`).
-    """
-    body = _check_ok(status, headers, data, text)
-    records = json_array(body, "conferences", provider=PROVIDER, status=status, headers=headers)
-    raw_meta = body.get("meta")
-    meta = (
-        TwilioPageMeta()
-        if raw_meta is None
-        else _structure(raw_meta, TwilioPageMeta, "meta", status, headers)
-    )
-    return records, meta
+    body = CONFERENCES.body(status, headers, data, text)
+    return CONFERENCES.one(body, "$", status=status, headers=headers, data_region=data_region)
 
 
 def decode_records(
@@ -380,26 +337,6 @@ def decode_records(
     """A page's records (``conferences[]``) to conferences; a record that is not as documented
     raises :class:`DecodeError` naming it (``conferences[3].create_time``).
     """
-    return decode_each(
-        records,
-        "conferences",
-        _decode_fast,
-        _decode_slow,
-        status=status,
-        headers=headers or {},
-        data_region=data_region,
+    return CONFERENCES.decode(
+        records, "conferences", status=status, headers=headers, data_region=data_region
     )
-
-
-def parse_list_response(
-    status: int,
-    headers: JSONObject,
-    data: object,
-    text: str = "",
-    *,
-    data_region: str | None = None,
-) -> TwilioListPage:
-    """``GET /v1/Conferences``: ``{"conferences": [...], "meta": {...}}``."""
-    records, meta = parse_list_envelope(status, headers, data, text)
-    items = decode_records(records, status=status, headers=headers, data_region=data_region)
-    return TwilioListPage(items=items, meta=meta)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
@@ -24,7 +23,7 @@ from confclient import (
     UnsafeRedirectError,
 )
 from confclient.decoding import raise_for_status
-from confclient.paging import DeferredItems, RawPage
+from confclient.paging import RawPage
 from confclient.service import BaseConferenceService
 from confclient.transport import (
     DEFAULT_MAX_BODY_BYTES,
@@ -33,15 +32,9 @@ from confclient.transport import (
     check_credential,
 )
 
+from .pages import check_page_resource, check_resumed_query, parse_page
 from .params import MIXER_REGIONS, build_list_params, check_conference_sid, check_saved_query
-from .records import (
-    PROVIDER,
-    RETRY_RULES,
-    decode_records,
-    parse_conference_response,
-    parse_error,
-    parse_list_envelope,
-)
+from .records import PROVIDER, RETRY_RULES, parse_conference_response, parse_error
 
 __all__ = ["DEFAULT_BASE_URL", "TwilioInsightsConferenceService"]
 
@@ -50,8 +43,6 @@ DEFAULT_BASE_URL: Final = "https://insights.twilio.com/v1"
 # fullmatch: "$" alone would let a trailing line break through.
 _ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 _API_KEY = re.compile(r"SK[0-9a-fA-F]{32}")
-# Paging parameters of a cursor: everything else in it is the query it was made for.
-_PAGING_PARAMS = frozenset({"Page", "PageToken", "PageSize"})
 
 
 def _secret(value: object, name: str) -> str:
@@ -204,16 +195,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
                 "resume_token is damaged: it does not name a page of this service's listing"
             ) from None
         check_saved_query(list(saved.query.items()))
-        if query.has_filters or query.page_size is not None:
-            given = [p for p in build_list_params(query) if p[0] not in _PAGING_PARAMS]
-            kept = [(k, v) for k, v in saved.query.items() if k not in _PAGING_PARAMS]
-            if sorted(given) != sorted(kept) or (
-                query.page_size is not None and saved.query.get("PageSize") != str(query.page_size)
-            ):
-                raise InvalidRequestError(
-                    "resume_token was made for another query; pass only resume_token "
-                    "(and limit), or the same filters it was made with"
-                )
+        check_resumed_query(saved.query, query)
         return Pager(self, cursor, limit=query.limit, skip=skip)
 
     def _cursor_url(self, cursor: object) -> URL:
@@ -223,35 +205,22 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         # Requested exactly as Twilio sent it (encoded); the transport refuses it when it is
         # no URL, holds what a URL cannot carry, or points anywhere but our origin.
         url = self._transport.pin(cursor, encoded=True)
-        if url.raw_path != self._list_path:
-            raise UnsafeRedirectError(
-                f"twilio: refusing a next page on another resource ({url.path}); "
-                f"expected {self._list_path}",
-                url=str(url.with_query(None)),
-            )
+        check_page_resource(url.raw_path, self._list_path, str(url.with_query(None)))
         return url
 
     async def fetch_page(self, cursor: Any) -> RawPage[Conference]:
         """Fetch the page a cursor names (the :class:`confclient.paging.PageSource` hook)."""
-        url = self._cursor_url(cursor)
-        response = await self._transport.request("GET", url)
-        raise_for_status(response, parse_error)
-        records, meta = parse_list_envelope(
-            response.status, response.headers, response.data, response.text
-        )
-        next_cursor = None
-        if meta.next_page_url:
+        response = await self._transport.request("GET", self._cursor_url(cursor))
+        return parse_page(
+            response.status,
+            response.headers,
+            response.data,
+            response.text,
             # Checked now, before anything is sent there: same origin, same resource.
-            next_cursor = self._cursor_url(meta.next_page_url).raw_path_qs
-        decode = functools.partial(
-            decode_records,
-            status=response.status,
-            headers=response.headers,
-            data_region=None,  # each record's own mixer_region
+            next_cursor=lambda url: self._cursor_url(url).raw_path_qs,
+            method=response.method,
+            url=str(response.url),
         )
-        # Decoded by the pager once the next page is on its way.
-        items = DeferredItems(records, decode)
-        return RawPage(items=items, next_cursor=next_cursor, number=meta.page)
 
     # -- get --------------------------------------------------------------------------------
 

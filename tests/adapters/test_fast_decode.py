@@ -31,13 +31,15 @@ TWILIO_RECORDS = _SANDBOX.twilio_records()
 
 
 def _slow_telnyx(record: Any) -> Conference:
-    native = telnyx_records._structure(record, telnyx_records.TelnyxConference, "data[0]", 200, {})
+    native = telnyx_records.CONFERENCES.structure(
+        record, telnyx_records.TelnyxConference, "data[0]", status=200, headers={}
+    )
     return telnyx_records.to_conference(native, record, data_region="US")
 
 
 def _slow_twilio(record: Any) -> Conference:
-    native = twilio_records._structure(
-        record, twilio_records.TwilioConference, "conferences[0]", 200, {}
+    native = twilio_records.CONFERENCES.structure(
+        record, twilio_records.TwilioConference, "conferences[0]", status=200, headers={}
     )
     return twilio_records.to_conference(native, record, path="conferences[0]")
 

@@ -31,7 +31,9 @@ from hypothesis import strategies as st
 
 import confclient
 import confclient._json
+import confclient_telnyx.pages as telnyx_pages
 import confclient_telnyx.records as telnyx
+import confclient_twilio.pages as twilio_pages
 import confclient_twilio.records as twilio
 from confclient import Conference, ConferenceStatus, DecodeError, EndReason, RetryPolicy
 
@@ -61,11 +63,12 @@ SERVED["twilio-page"]["meta"]["next_page_url"] = None
 def decode(kind: str, body: Any) -> list[Conference]:
     """The conferences a body decodes to, through the adapter's public parser."""
     if kind == "telnyx-page":
-        return list(telnyx.parse_list_response(200, {}, body, data_region="US").items)
+        cursor = {"q": [["region", "US"], ["page[size]", "250"]], "n": 1}
+        return list(telnyx_pages.parse_page(200, {}, body, "", cursor).items)
     if kind == "telnyx-record":
         return [telnyx.parse_conference_response(200, {}, body, data_region="US")]
     if kind == "twilio-page":
-        return list(twilio.parse_list_response(200, {}, body).items)
+        return list(twilio_pages.parse_page(200, {}, body, "", next_cursor=str).items)
     return [twilio.parse_conference_response(200, {}, body)]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from confclient import (
     AuthenticationError,
+    Conference,
     ConferenceStatus,
     DecodeError,
     EndReason,
@@ -22,14 +24,28 @@ from confclient import (
     ServerError,
     ValidationError,
 )
+from confclient_telnyx.pages import parse_envelope
 from confclient_telnyx.records import (
-    TelnyxListPage,
+    TelnyxPageMeta,
+    decode_records,
     parse_conference_response,
     parse_error,
-    parse_list_response,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass(frozen=True)
+class TelnyxListPage:
+    """A list response taken apart as the page parser does, its records all decoded."""
+
+    items: tuple[Conference, ...]
+    meta: TelnyxPageMeta
+
+
+def parse_list_response(status: int, headers: dict[str, str], data: object) -> TelnyxListPage:
+    records, meta = parse_envelope(status, headers, data)
+    return TelnyxListPage(decode_records(records, status=status, headers=headers), meta)
 
 
 def load(name: str) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from confclient import (
     AuthenticationError,
+    Conference,
     ConferenceStatus,
     DecodeError,
     EndReason,
@@ -22,14 +24,28 @@ from confclient import (
     ServerError,
     ValidationError,
 )
+from confclient_twilio.pages import parse_envelope
 from confclient_twilio.records import (
-    TwilioListPage,
+    TwilioPageMeta,
+    decode_records,
     parse_conference_response,
     parse_error,
-    parse_list_response,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass(frozen=True)
+class TwilioListPage:
+    """A list response taken apart as the page parser does, its records all decoded."""
+
+    items: tuple[Conference, ...]
+    meta: TwilioPageMeta
+
+
+def parse_list_response(status: int, headers: dict[str, str], data: object) -> TwilioListPage:
+    records, meta = parse_envelope(status, headers, data)
+    return TwilioListPage(decode_records(records, status=status, headers=headers), meta)
 
 
 def load(name: str) -> Any:
