@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._page import Cursor, DeferredItems, RawPage
+    from ._retry import RetryRules
     from .decoding import (
         ErrorParser,
         HTTPAnswer,
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
         DEFAULT_MAX_BODY_BYTES,
         DEFAULT_MAX_CONNECTIONS,
         Response,
-        RetryRules,
         Transport,
         check_credential,
     )
@@ -71,7 +71,7 @@ _LAZY: dict[str, str] = {
     "RecordCodec": "decoding",
     "HTTPAnswer": "decoding",
     "Response": "transport",
-    "RetryRules": "transport",
+    "RetryRules": "_retry",
     "Transport": "transport",
     "api_error": "decoding",
     "aware_utc": "query",

@@ -20,7 +20,7 @@ from confclient import (
     ListQuery,
     UnsupportedFilterError,
 )
-from confclient.query import CreateField, aware_utc
+from confclient.adapter import CreateField, aware_utc
 
 __all__ = [
     "BEEP_ENABLED",

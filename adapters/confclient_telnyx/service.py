@@ -19,14 +19,15 @@ from confclient import (
     RetryPolicy,
     Timeout,
 )
-from confclient.decoding import raise_for_status
-from confclient.paging import RawPage
-from confclient.service import BaseConferenceService, CreateField
-from confclient.transport import (
+from confclient.adapter import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_CONNECTIONS,
+    BaseConferenceService,
+    CreateField,
+    RawPage,
     Transport,
     check_credential,
+    raise_for_status,
 )
 
 from .pages import (

@@ -22,14 +22,14 @@ from confclient import (
     Timeout,
     UnsafeRedirectError,
 )
-from confclient.decoding import raise_for_status
-from confclient.paging import RawPage
-from confclient.service import BaseConferenceService
-from confclient.transport import (
+from confclient.adapter import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_CONNECTIONS,
+    BaseConferenceService,
+    RawPage,
     Transport,
     check_credential,
+    raise_for_status,
 )
 
 from .pages import check_page_resource, check_resumed_query, parse_page

@@ -1,14 +1,24 @@
-"""Import layering, read from the source (AST), not by importing anything.
+"""Import layering.
+
+Read from the source (AST), not by importing anything:
 
 * the core (``confclient/``, sandbox included) never imports an adapter;
-* an adapter's pure modules (``records.py``, ``params.py``) import neither aiohttp nor asyncio;
-* adapters import only ``confclient`` (as a third-party adapter would), the standard library
-  and the shared dependencies; relative imports stay inside their own package.
+* an adapter's pure modules (``params``, ``records``, ``pages``, ``events``) import neither
+  aiohttp nor asyncio;
+* adapters import only ``confclient`` and ``confclient.adapter`` of the core (as a third-party
+  adapter would), the standard library and the shared dependencies; relative imports stay
+  inside their own package;
+* neither the core nor an adapter has an import cycle (module-level imports).
+
+And in a fresh interpreter each: importing a pure module (an adapter's, or the core's the
+adapters' pure modules use) loads neither aiohttp nor asyncio, even transitively.
 """
 
 from __future__ import annotations
 
 import ast
+import itertools
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +27,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "confclient"
+PURE_NAMES = ("params.py", "records.py", "pages.py", "events.py")
 ADAPTERS = sorted(p for p in (ROOT / "adapters").glob("confclient_*") if p.is_dir())
 ADAPTER_MODULES = sorted(p for a in ADAPTERS for p in a.rglob("*.py"))
-PURE_MODULES = sorted(
-    p for a in ADAPTERS for p in a.iterdir() if p.name in ("records.py", "params.py")
-)
+PURE_MODULES = sorted(p for a in ADAPTERS for p in a.iterdir() if p.name in PURE_NAMES)
 CORE_MODULES = sorted(CORE.rglob("*.py"))
 
 THIRD_PARTY_ALLOWED = {"confclient", "attrs", "cattrs", "yarl", "aiohttp"}
@@ -135,3 +144,119 @@ def test_adapters_import_only_confclient_stdlib_and_shared_dependencies(path: Pa
         if root not in THIRD_PARTY_ALLOWED:
             offending.append(f"{rel(path)}:{line}: {name}")
     assert offending == []
+
+
+@pytest.mark.parametrize("path", ADAPTER_MODULES, ids=rel)
+def test_adapters_reach_the_core_only_through_confclient_and_its_adapter_toolkit(
+    path: Path,
+) -> None:
+    offending = [
+        f"{rel(path)}:{line}: {name}"
+        for line, name, level in imports(path)
+        if level == 0
+        and top(name) == "confclient"
+        and name not in ("confclient", "confclient.adapter")
+    ]
+    assert offending == []
+
+
+def module_name(path: Path) -> str:
+    """``confclient.sandbox._app`` for confclient/sandbox/_app.py (adapters likewise)."""
+    base = ROOT / "adapters" if ROOT / "adapters" in path.parents else ROOT
+    parts = list(path.relative_to(base).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def module_level_imports(path: Path) -> Iterator[tuple[str, int]]:
+    """(module, relative level) of the imports run when ``path`` is imported: at its top
+    level, including under try/if, but not under ``if TYPE_CHECKING`` nor in functions."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+    def walk(nodes: list[ast.stmt]) -> Iterator[tuple[str, int]]:
+        for node in nodes:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield alias.name, 0
+            elif isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    # "from . import x" may import the submodule x
+                    yield (node.module or "") + ("" if node.module else alias.name), node.level
+            elif isinstance(node, ast.If):
+                if "TYPE_CHECKING" not in ast.unparse(node.test):
+                    yield from walk(node.body)
+                yield from walk(node.orelse)
+            elif isinstance(node, ast.Try):
+                for block in (node.body, node.orelse, node.finalbody):
+                    yield from walk(block)
+                for handler in node.handlers:
+                    yield from walk(handler.body)
+
+    yield from walk(tree.body)
+
+
+def resolve(importer: str, path: Path, name: str, level: int) -> str:
+    if not level:
+        return name
+    package = importer if path.name == "__init__.py" else importer.rpartition(".")[0]
+    for _ in range(level - 1):
+        package = package.rpartition(".")[0]
+    return f"{package}.{name}" if name else package
+
+
+def test_no_import_cycle() -> None:
+    paths = {module_name(p): p for p in [*CORE_MODULES, *ADAPTER_MODULES]}
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        targets = set()
+        for imported, level in module_level_imports(path):
+            target = resolve(name, path, imported, level)
+            # "from pkg import x": x may be a submodule, or a name in pkg.
+            while target and target not in paths:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                targets.add(target)
+        graph[name] = targets
+    cycles = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join([*trail[trail.index(nxt) :], nxt]))
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    # A package's __init__ importing its own submodules is how packages work, not a cycle
+    # that can fail: keep only cycles between distinct modules that are not parent/child.
+    real = [c for c in cycles if not _package_and_its_own_module(c)]
+    assert real == []
+
+
+def _package_and_its_own_module(cycle: str) -> bool:
+    names = cycle.split(" -> ")
+    return all(a.startswith(b + ".") or b.startswith(a + ".") for a, b in itertools.pairwise(names))
+
+
+FRESH_INTERPRETER_PURE = sorted(
+    {module_name(p) for p in PURE_MODULES}
+    | {module_name(a / "__init__.py") for a in ADAPTERS}
+    | {"confclient", "confclient.adapter", "confclient.query", "confclient.model"}
+    | {"confclient.decoding", "confclient.errors", "confclient._page", "confclient._page_guard"}
+)
+
+
+@pytest.mark.parametrize("module", FRESH_INTERPRETER_PURE)
+def test_importing_a_pure_module_loads_no_io_machinery(module: str) -> None:
+    script = (
+        f"import sys, {module}\n"
+        "print(' '.join(m for m in ('aiohttp', 'asyncio') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == ""
