@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import confclient
-import confclient.config
+import confclient.config.registry
 from confclient import (
     ConfigurationError,
     RetryPolicy,
@@ -25,8 +25,13 @@ from confclient import (
     register_provider,
     unregister_provider,
 )
-from confclient._profiles import load_config_file, locate_keys
-from confclient.config import ENTRY_POINT_GROUP, load_config, resolve_config
+from confclient.config import (
+    ENTRY_POINT_GROUP,
+    load_config,
+    load_config_file,
+    locate_keys,
+    resolve_config,
+)
 
 HERE = __name__
 
@@ -73,7 +78,7 @@ def register() -> Iterator[Callable[..., None]]:
     yield do
     for name in names:
         unregister_provider(name)
-    assert not set(names) & set(confclient.config._registered)
+    assert not set(names) & set(confclient.config.registry._registered)
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +96,7 @@ def entry_points(monkeypatch: pytest.MonkeyPatch) -> list[EntryPoint]:
         assert group == ENTRY_POINT_GROUP == "confclient.providers"
         return list(found)
 
-    monkeypatch.setattr(confclient.config, "entry_points", fake)
+    monkeypatch.setattr(confclient.config.registry, "entry_points", fake)
     return found
 
 
