@@ -32,11 +32,14 @@ from rich.table import Table
 from rich.text import Text
 
 from ._cli_render import FORMATS, OutputConsole, ProgressLine, Writer, make_writer, write_one
-from ._profiles import LOCAL_FILE, PROFILE_ENV, REGION_ENV, convert_option
 from ._version import __version__
 from .config import (
+    LOCAL_FILE,
+    PROFILE_ENV,
+    REGION_ENV,
     ResolvedConfig,
     available_providers,
+    convert_option,
     load_config,
     load_provider,
     resolve_config,

@@ -1,13 +1,19 @@
-"""The provider-neutral data model: :class:`Conference`, its enums, and :class:`Page`."""
+"""The provider-neutral data model: :class:`Conference`, its enums, and :class:`Page`.
+
+The read-only containers ``Conference.raw`` is made of (:class:`FrozenDict`, :class:`FrozenList`,
+:func:`freeze`, :func:`freeze_record`) live in :mod:`confclient._frozen` and are re-exported here.
+"""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any
 
 import attrs
+
+from ._frozen import FrozenDict, FrozenList, freeze, freeze_record
 
 __all__ = [
     "Conference",
@@ -42,143 +48,6 @@ class EndReason(enum.StrEnum):
     LAST_PARTICIPANT_KICKED = "last_participant_kicked"
     HOST_KICKED = "host_kicked"
     UNKNOWN = "unknown"
-
-
-def _readonly(self: object, *args: object, **kwargs: object) -> NoReturn:
-    raise TypeError("Conference.raw is read-only; copy it (e.g. copy.deepcopy) to change it")
-
-
-class FrozenList(list[Any]):
-    """A read-only ``list`` (inside :attr:`Conference.raw`): equal to the list received,
-    JSON-serialisable, but every mutating method raises ``TypeError``.
-    """
-
-    __slots__ = ()
-
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = _readonly
-    append = extend = insert = pop = remove = clear = sort = reverse = _readonly
-
-    def __copy__(self) -> list[Any]:
-        return list(self)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenList:
-        return self
-
-    def __reduce__(self) -> Any:
-        return (FrozenList, (list(self),))
-
-    def __hash__(self) -> int:  # type: ignore[override]
-        raise TypeError("unhashable type: 'FrozenList'")
-
-    def __repr__(self) -> str:
-        return f"FrozenList({list.__repr__(self)})"
-
-
-class FrozenDict(dict[str, Any]):
-    """A read-only ``dict``: what :attr:`Conference.raw` holds.
-
-    It stays a real ``dict`` subclass so ``json.dumps(conf.raw)`` works and it compares equal
-    to the record as received, but every mutating method raises ``TypeError``. Nested
-    objects are frozen too (:class:`FrozenDict`, :class:`FrozenList`).
-    """
-
-    __slots__ = ()
-
-    __setitem__ = __delitem__ = __ior__ = _readonly
-    clear = pop = popitem = setdefault = update = _readonly
-
-    def __copy__(self) -> dict[str, Any]:
-        return dict(self)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenDict:
-        return self
-
-    def __reduce__(self) -> Any:
-        return (FrozenDict, (dict(self),))
-
-    def __repr__(self) -> str:
-        return f"FrozenDict({dict.__repr__(self)})"
-
-
-_CONTAINERS: frozenset[type] = frozenset({dict, list})
-_EMPTY_LIST = FrozenList()
-
-
-def freeze(value: Any) -> Any:
-    """Deep read-only copy of decoded JSON (:class:`FrozenDict`, :class:`FrozenList`)."""
-    try:
-        return _freeze(value)
-    except RecursionError:  # nested deeper than the interpreter's stack: walk it with a list
-        return _freeze_deep(value)
-
-
-def _freeze_deep(value: Any) -> Any:
-    """:func:`freeze` without recursion, for JSON nested too deep for the call stack."""
-    if isinstance(value, FrozenDict | FrozenList) or not isinstance(value, dict | list):
-        return value
-    root = FrozenDict(value) if isinstance(value, dict) else FrozenList(value)
-    stack: list[Any] = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, item in node.items():
-                if isinstance(item, dict | list) and not isinstance(item, FrozenDict | FrozenList):
-                    copy = FrozenDict(item) if isinstance(item, dict) else FrozenList(item)
-                    dict.__setitem__(node, key, copy)
-                    stack.append(copy)
-        else:
-            for index, item in enumerate(node):
-                if isinstance(item, dict | list) and not isinstance(item, FrozenDict | FrozenList):
-                    copy = FrozenDict(item) if isinstance(item, dict) else FrozenList(item)
-                    list.__setitem__(node, index, copy)
-                    stack.append(copy)
-    return root
-
-
-def _freeze(value: Any) -> Any:
-    kind = type(value)
-    if kind is dict:
-        frozen = FrozenDict(value)  # one C-level copy; then only nested containers again
-        for key, item in value.items():
-            item_kind = type(item)
-            if item_kind is dict or item_kind is list:
-                dict.__setitem__(frozen, key, _freeze(item))
-        return frozen
-    if kind is list:
-        if not value:
-            return _EMPTY_LIST  # read-only, so one can be shared (and it is common: "tags": [])
-        if _CONTAINERS.isdisjoint(map(type, value)):  # scalars only: one C-level copy
-            return FrozenList(value)
-        return FrozenList([_freeze(item) for item in value])
-    if kind is FrozenDict or kind is FrozenList:
-        return value
-    if isinstance(value, dict):  # a dict subclass from elsewhere
-        return _freeze(dict(value))
-    if isinstance(value, list):
-        return _freeze(list(value))
-    return value
-
-
-def freeze_record(
-    record: dict[str, Any], container_keys: Iterable[str], known_keys: Any
-) -> FrozenDict:
-    """:func:`freeze` for a record of a known shape, without walking every value.
-
-    ``known_keys`` is a set of the keys the adapter knows, and ``container_keys`` those of
-    them that may hold an object or an array. When the record has no other key, only those
-    are frozen again (one C-level copy for the rest); otherwise it is :func:`freeze`.
-    """
-    if not record.keys() <= known_keys:
-        frozen: FrozenDict = freeze(record)
-        return frozen
-    result = FrozenDict(record)
-    for key in container_keys:
-        item = record.get(key)
-        if item is not None:
-            item_kind = type(item)
-            if item_kind is dict or item_kind is list:
-                dict.__setitem__(result, key, freeze(item))
-    return result
 
 
 def _freeze_raw(value: Mapping[str, Any]) -> FrozenDict:
