@@ -26,6 +26,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._options import ServiceOptions, TransportSettings
     from ._page import Cursor, DeferredItems, RawPage
     from ._retry import RetryRules
     from .decoding import (
@@ -72,6 +73,8 @@ _LAZY: dict[str, str] = {
     "HTTPAnswer": "decoding",
     "Response": "transport",
     "RetryRules": "_retry",
+    "ServiceOptions": "_options",
+    "TransportSettings": "_options",
     "Transport": "transport",
     "api_error": "decoding",
     "aware_utc": "query",
@@ -124,7 +127,9 @@ __all__ = [
     "RecordCodec",
     "Response",
     "RetryRules",
+    "ServiceOptions",
     "Transport",
+    "TransportSettings",
     "api_error",
     "aware_utc",
     "check_credential",

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType, TracebackType
-from typing import Any, ClassVar, Protocol, Self, runtime_checkable
+from typing import Any, ClassVar, Protocol, Self, Unpack, runtime_checkable
 
 import attrs
+from yarl import URL
 
 from ._merged import MergedPager, parse_merged_cursor
+from ._options import TransportSettings
+from ._retry import RetryRules
 from ._tasks import cancel_and_wait
 from .errors import (
     ConfigurationError,
@@ -117,7 +120,35 @@ class BaseConferenceService:
     #: The provider's own API root, e.g. ``https://api.telnyx.com/v2`` (for messages).
     default_base_url: ClassVar[str | None] = None
 
-    def __init__(self, transport: Transport, *, default_region: str | None = None) -> None:
+    def __init__(
+        self,
+        transport: Transport | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        rules: RetryRules | None = None,
+        secrets: Iterable[str] = (),
+        default_region: str | None = None,
+        base_url: str | URL | None = None,
+        **options: Unpack[TransportSettings],
+    ) -> None:
+        """Give a ready ``transport``, or what makes one: the credential ``headers``, the
+        provider's retry ``rules`` and extra ``secrets`` to redact, and the options every
+        provider takes (``base_url`` defaults to :attr:`default_base_url`).
+        """
+        if transport is None:
+            root = base_url if base_url is not None else self.default_base_url
+            if root is None:
+                raise ConfigurationError(f"{self.provider} needs a base_url")
+            transport = Transport(
+                provider=self.provider,
+                base_url=root,
+                headers=headers or {},
+                rules=rules,
+                secrets=secrets,
+                **options,
+            )
+        elif headers is not None or base_url is not None or options:
+            raise ConfigurationError("give a transport, or the options to make one, not both")
         self._check_base_url(transport)
         self._transport = transport
         self._default_region: str | None = None

@@ -41,6 +41,13 @@ from yarl import URL
 
 from . import _json
 from ._budget import CURRENT_PAGE, PARSED_BYTES_PER_VALUE, parsed_size_estimate
+from ._options import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_CONNECTIONS,
+    Timeout,
+    TransportOptions,
+    describe_timeout,
+)
 from ._retry import NO_RULES, RetryPolicy, RetryRules, next_wait, parse_retry_after
 from ._secrets import RedactedStr, Redactor, check_credential, unprintable_in
 from ._urls import encode_segment, off_the_wire, validate_base_url
@@ -74,8 +81,6 @@ __all__ = [
 
 log = logging.getLogger("confclient")
 
-DEFAULT_MAX_CONNECTIONS: Final = 32
-DEFAULT_MAX_BODY_BYTES: Final = 8 * 1024 * 1024
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # What decoding a body that is not JSON raises. RecursionError: the standard library's decoder
 # on a hostile, deeply nested body (orjson refuses those with a JSONDecodeError).
@@ -113,46 +118,6 @@ class _NoBody:
 
 NO_BODY: Final = _NoBody()
 """``Response.data`` when the body was empty or not JSON."""
-
-
-def _positive_or_none(name: str) -> Any:
-    def check(_inst: object, _attr: object, value: float | None) -> None:
-        if value is None:
-            return
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ConfigurationError(f"Timeout.{name} must be a positive number of seconds or None")
-
-    return check
-
-
-@attrs.frozen
-class Timeout:
-    """Time limits, in seconds. ``None`` turns a limit off.
-
-    ``connect``: to get a connection; ``read``: between two reads of the body;
-    ``total``: one attempt, start to end; ``deadline``: the whole call, every retry and
-    backoff included (``None``: bounded only by ``total`` x attempts plus backoff).
-
-    >>> Timeout(total=10, deadline=30)  # doctest: +SKIP
-    """
-
-    total: float | None = attrs.field(default=30.0, validator=_positive_or_none("total"))
-    connect: float | None = attrs.field(default=10.0, validator=_positive_or_none("connect"))
-    read: float | None = attrs.field(default=30.0, validator=_positive_or_none("read"))
-    deadline: float | None = attrs.field(default=None, validator=_positive_or_none("deadline"))
-
-    @classmethod
-    def coerce(cls, value: Timeout | float | None) -> Timeout:
-        """``None`` gives the defaults; a number is the per-attempt ``total``."""
-        if value is None:
-            return cls()
-        if isinstance(value, Timeout):
-            return value
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigurationError(
-                f"timeout must be a confclient.Timeout or a number of seconds, got {value!r}"
-            )
-        return cls(total=float(value))
 
 
 @attrs.frozen
@@ -225,32 +190,6 @@ class Transport:
         rules: RetryRules | None = None,
         secrets: Iterable[str] = (),
     ) -> None:
-        if session is not None and not isinstance(session, aiohttp.ClientSession):
-            raise ConfigurationError(
-                f"session must be an aiohttp.ClientSession, got {type(session).__name__}"
-            )
-        if session is not None and session.auth is not None:
-            # aiohttp would add it to every request and then refuse our Authorization header.
-            raise ConfigurationError(
-                f"the aiohttp session given to {provider} has auth= set; {provider} sends its "
-                "own credentials: pass a session without auth"
-            )
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise ConfigurationError(f"retry must be a confclient.RetryPolicy, got {retry!r}")
-        if rules is not None and not isinstance(rules, RetryRules):
-            raise ConfigurationError(f"rules must be a RetryRules, got {rules!r}")
-        if isinstance(max_connections, bool) or not (
-            isinstance(max_connections, int) and max_connections >= 1
-        ):
-            raise ConfigurationError(
-                f"max_connections must be an integer >= 1, got {max_connections!r}"
-            )
-        if isinstance(max_body_bytes, bool) or not (
-            isinstance(max_body_bytes, int) and max_body_bytes >= 1024
-        ):
-            raise ConfigurationError(
-                f"max_body_bytes must be an integer >= 1024, got {max_body_bytes!r}"
-            )
         for name, value in headers.items():
             # A credential header that cannot go on the wire would fail every request with
             # aiohttp's bare ValueError; say so now, naming the header, never the value.
@@ -261,13 +200,24 @@ class Transport:
                     f"must be printable text without line breaks or control characters "
                     f"({where})"
                 )
-        if user_agent is not None and (
-            not isinstance(user_agent, str) or unprintable_in(user_agent) is not None
-        ):
-            raise ConfigurationError("user_agent must be printable text without line breaks")
+        settings = TransportOptions(
+            base_url=validate_base_url(base_url, allow_insecure_http=allow_insecure_http),
+            session=session,
+            timeout=Timeout.coerce(timeout),
+            retry=retry,
+            max_connections=max_connections,
+            max_body_bytes=max_body_bytes,
+            trace_configs=trace_configs,
+            allow_insecure_http=allow_insecure_http,
+            user_agent=user_agent,
+            provider=provider,
+        )
+        if rules is not None and not isinstance(rules, RetryRules):
+            raise ConfigurationError(f"rules must be a RetryRules, got {rules!r}")
         self.provider = provider
-        self.base_url = validate_base_url(base_url, allow_insecure_http=allow_insecure_http)
-        self.timeout = Timeout.coerce(timeout)
+        self.options = settings
+        self.base_url = settings.base_url
+        self.timeout = settings.timeout
         self.retry = retry if retry is not None else RetryPolicy()
         self.rules = rules if rules is not None else NO_RULES
         self.max_connections = max_connections
@@ -679,7 +629,7 @@ class Transport:
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise TransportTimeoutError(
                 f"{self.provider}: {method} {self._where(url)} timed out "
-                f"(attempt {attempt}; {_describe_timeout(timeout)})"
+                f"(attempt {attempt}; {describe_timeout(timeout)})"
             ) from exc
         except aiohttp.ClientPayloadError as exc:
             raise TransportError(
@@ -775,8 +725,3 @@ class Transport:
 async def _sleep(seconds: float) -> None:
     """The wait before a retry. One place, so that tests can observe every wait exactly."""
     await asyncio.sleep(seconds)
-
-
-def _describe_timeout(timeout: Timeout) -> str:
-    parts = [f"{name}={value}s" for name, value in attrs.asdict(timeout).items() if value]
-    return ", ".join(parts) or "no limits"

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar, Final
-
-import aiohttp
-from yarl import URL
+from typing import Any, ClassVar, Final, Unpack
 
 from confclient import (
     Capability,
@@ -16,16 +13,12 @@ from confclient import (
     InvalidRequestError,
     ListQuery,
     Pager,
-    RetryPolicy,
-    Timeout,
 )
 from confclient.adapter import (
-    DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_CONNECTIONS,
     BaseConferenceService,
     CreateField,
     RawPage,
-    Transport,
+    ServiceOptions,
     check_credential,
     raise_for_status,
 )
@@ -92,16 +85,8 @@ class TelnyxConferenceService(BaseConferenceService):
         self,
         api_key: str | None = None,
         *,
-        base_url: str | URL | None = None,
-        session: aiohttp.ClientSession | None = None,
-        timeout: Timeout | float | None = None,
-        retry: RetryPolicy | None = None,
-        max_connections: int = DEFAULT_MAX_CONNECTIONS,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
-        allow_insecure_http: bool = False,
-        default_region: str | None = None,
         page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
+        **options: Unpack[ServiceOptions],
     ) -> None:
         if api_key is None or api_key == "":
             raise self.missing_options("api_key")
@@ -113,22 +98,7 @@ class TelnyxConferenceService(BaseConferenceService):
                 f"page_concurrency must be an integer >= 1, got {page_concurrency!r}"
             )
         self.page_concurrency = page_concurrency
-        super().__init__(
-            Transport(
-                provider=PROVIDER,
-                base_url=DEFAULT_BASE_URL if base_url is None else base_url,
-                headers={"Authorization": f"Bearer {key}"},
-                session=session,
-                timeout=timeout,
-                retry=retry,
-                max_connections=max_connections,
-                max_body_bytes=max_body_bytes,
-                trace_configs=trace_configs,
-                allow_insecure_http=allow_insecure_http,
-                rules=RETRY_RULES,
-            ),
-            default_region=default_region,
-        )
+        super().__init__(headers={"Authorization": f"Bearer {key}"}, rules=RETRY_RULES, **options)
 
     # -- list -------------------------------------------------------------------------------
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Unpack
 
-import aiohttp
 from yarl import URL
 
 from confclient import (
@@ -18,16 +17,12 @@ from confclient import (
     InvalidRequestError,
     ListQuery,
     Pager,
-    RetryPolicy,
-    Timeout,
     UnsafeRedirectError,
 )
 from confclient.adapter import (
-    DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_CONNECTIONS,
     BaseConferenceService,
     RawPage,
-    Transport,
+    ServiceOptions,
     check_credential,
     raise_for_status,
 )
@@ -136,37 +131,14 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         *,
         api_key: str | None = None,
         api_secret: str | None = None,
-        base_url: str | URL | None = None,
-        session: aiohttp.ClientSession | None = None,
-        timeout: Timeout | float | None = None,
-        retry: RetryPolicy | None = None,
-        max_connections: int = DEFAULT_MAX_CONNECTIONS,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
-        allow_insecure_http: bool = False,
-        default_region: str | None = None,
+        **options: Unpack[ServiceOptions],
     ) -> None:
         missing = _missing_credentials(account_sid, auth_token, api_key, api_secret)
         if missing:
             raise self.missing_options(*missing)
         authorization = _basic_auth(account_sid, auth_token, api_key, api_secret)
         self.account_sid = account_sid
-        super().__init__(
-            Transport(
-                provider=PROVIDER,
-                base_url=DEFAULT_BASE_URL if base_url is None else base_url,
-                headers={"Authorization": authorization},
-                session=session,
-                timeout=timeout,
-                retry=retry,
-                max_connections=max_connections,
-                max_body_bytes=max_body_bytes,
-                trace_configs=trace_configs,
-                allow_insecure_http=allow_insecure_http,
-                rules=RETRY_RULES,
-            ),
-            default_region=default_region,
-        )
+        super().__init__(headers={"Authorization": authorization}, rules=RETRY_RULES, **options)
         self._list_path = self._transport.url("Conferences").raw_path
 
     @classmethod

@@ -5,6 +5,7 @@ a service from options checked against it.
 from __future__ import annotations
 
 import inspect
+import typing
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,7 +28,7 @@ def make_service(name: str, options: Mapping[str, Any]) -> ConferenceService:
     except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
         signature = None
     if signature is not None:
-        accepted = _keyword_names(signature)
+        accepted = _keyword_names(signature, factory)
         unknown = [] if accepted is None else [o for o in options if o not in accepted]
         try:
             if unknown:
@@ -42,18 +43,42 @@ def make_service(name: str, options: Mapping[str, Any]) -> ConferenceService:
     return factory(**options)
 
 
-def _keyword_names(signature: inspect.Signature) -> tuple[str, ...] | None:
-    """The options a signature takes by keyword, in order; ``None`` with ``**kwargs``."""
-    parameters = signature.parameters.values()
-    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+def _keyword_names(signature: inspect.Signature, factory: Any) -> tuple[str, ...] | None:
+    """The options a factory takes by keyword, in order; ``None`` when it takes any
+    (``**kwargs``). ``**options: Unpack[SomeTypedDict]`` takes the typed dict's keys: how an
+    adapter takes the options every provider shares without listing them."""
+    names = [
+        p.name
+        for p in signature.parameters.values()
+        if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    rest = [p for p in signature.parameters.values() if p.kind is p.VAR_KEYWORD]
+    if not rest:
+        return tuple(names)
+    typed = _unpacked_keys(factory, rest[0].name)
+    return None if typed is None else (*names, *typed)
+
+
+def _unpacked_keys(factory: Any, name: str) -> tuple[str, ...] | None:
+    """The keys of ``**name: Unpack[TypedDict]`` in ``factory``'s (or its ``__init__``'s)
+    annotations; ``None`` for a plain ``**kwargs``."""
+    target = factory.__init__ if inspect.isclass(factory) else factory
+    try:
+        hints = typing.get_type_hints(target, include_extras=True)
+    except Exception:  # annotations that do not resolve: say it takes anything
         return None
-    return tuple(p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+    hint = hints.get(name)
+    if typing.get_origin(hint) is not typing.Unpack:
+        return None
+    (typed_dict,) = typing.get_args(hint)
+    keys = getattr(typed_dict, "__annotations__", None)
+    return None if keys is None else tuple(keys)
 
 
 def accepted_options(factory: ProviderFactory) -> frozenset[str] | None:
     """Keyword options ``factory`` takes; ``None`` when it takes any (``**kwargs``)."""
     try:
-        names = _keyword_names(inspect.signature(factory))
+        names = _keyword_names(inspect.signature(factory), factory)
     except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
         return None
     return None if names is None else frozenset(names)

@@ -18,8 +18,8 @@ How a block runs:
   namespace holding what a reader has by that point of README (:func:`readers_names`):
   ``confclient``, their credentials (``KEY``, ``ACCOUNT_SID``, ...), an open ``svc``. Tracebacks
   point at README's own lines.
-* Nothing in a block is altered to reach the sandbox: each adapter's default base URL is the
-  sandbox's for the test, the environment holds the sandbox's credentials (per provider), and
+* Nothing in a block is altered to reach the sandbox: each service class's default base URL is
+  the sandbox's for the test, the environment holds the sandbox's credentials (per provider), and
   ``$CONFCLIENT_CONFIG`` is README's own configuration file, so ``connect("telnyx",
   api_key=KEY)``, ``connect_from_env()`` and ``connect(profile="eu")`` all reach it.
 * A block that calls ``connect_from_env()`` runs once per provider: the same code, two
@@ -54,8 +54,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from fastapi import FastAPI
 
 import confclient
-import confclient_telnyx.service
-import confclient_twilio.service
 from confclient.sandbox import Sandbox
 
 from ._blocks import CodeBlock, code_blocks
@@ -227,8 +225,10 @@ def pointed_at_sandbox(
 ) -> dict[str, Any]:
     """Every way README connects reaches ``sandbox``; returns README's configuration file,
     parsed, which ``$CONFCLIENT_CONFIG`` now names."""
-    monkeypatch.setattr(confclient_telnyx.service, "DEFAULT_BASE_URL", sandbox.telnyx_base_url)
-    monkeypatch.setattr(confclient_twilio.service, "DEFAULT_BASE_URL", sandbox.twilio_base_url)
+    for provider in PROVIDERS:  # a service without base_url= reaches the sandbox
+        service_class = confclient.load_provider(provider)
+        base_url = getattr(sandbox, f"{provider}_base_url")
+        monkeypatch.setattr(service_class, "default_base_url", base_url)
     for name in list(os.environ):
         if name.startswith(_ENV_PREFIXES):
             monkeypatch.delenv(name)
