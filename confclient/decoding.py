@@ -1,10 +1,10 @@
 """Pure helpers adapters share to decode provider bodies (no I/O).
 
-* :func:`make_strict_converter`: a cattrs converter that refuses wrong JSON types instead of
-  coercing them (cattrs' default would turn ``12`` into ``"12"``), parses ISO 8601 timestamps
-  into aware UTC datetimes, and ignores unknown keys (providers add fields);
-* :func:`structure`: structure one value, turning any failure into a :class:`DecodeError`
-  that names the field (``data[3].created_at``);
+* :class:`RecordCodec`: one kind of records, decoded the way every page parser does
+  (envelope, meta, the fast path and the strict one), with :func:`decode_each`;
+* :func:`json_object`, :func:`json_array`, :func:`raise_for_status`: the body's shape, or
+  the provider's error;
+* the strict converter and :func:`structure` (from :mod:`confclient._strict`, re-exported);
 * :func:`api_error`: the right :class:`APIError` subclass for a status, with what the
   rate-limit headers say on a 429 (``retry_after``, ``limit``, ``remaining``).
 """
@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 import cattrs
-from cattrs.errors import ClassValidationError, IterableValidationError
-from cattrs.gen import make_dict_structure_fn
 
+from ._request_id import REQUEST_ID_HEADERS, request_id_of
 from ._retry import NO_RULES, RetryRules, parse_retry_after, rate_limit_of
+from ._strict import make_strict_converter, parse_timestamp, structure
 from .errors import APIError, DecodeError, ErrorDetail, RateLimitError, error_class_for_status
 
 __all__ = [
@@ -58,160 +57,6 @@ class ErrorParser(typing.Protocol):
         method: str | None = None,
         url: str | None = None,
     ) -> APIError: ...
-
-
-REQUEST_ID_HEADERS: Final = (
-    "X-Request-Id",
-    "Twilio-Request-Id",
-    "X-Twilio-Request-Id",
-    "Request-Id",
-)
-"""Where providers put their request id, in the order looked at (one list for every reader)."""
-
-
-def parse_timestamp(value: object) -> datetime:
-    """ISO 8601 (``2019-01-23T18:10:02.574Z``, ``2023-05-04T09:42:00+00:00``, with or without
-    fractional seconds) to an aware UTC datetime. A timestamp without an offset is UTC.
-    """
-    if type(value) is not str:
-        raise TypeError(f"expected an ISO 8601 string, got {type(value).__name__}")
-    parsed = datetime.fromisoformat(value)
-    tzinfo = parsed.tzinfo
-    if tzinfo is UTC:  # "...Z" and "+00:00" parse to UTC itself: the common case
-        return parsed
-    if tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except OverflowError:  # "9999-12-31T23:59:59-23:59" is past year 9999 in UTC
-        raise ValueError(f"{value!r} is out of range in UTC") from None
-
-
-def _strict(kind: type, name: str) -> Callable[[object, object], Any]:
-    def hook(value: object, _type: object) -> Any:
-        if type(value) is kind:  # JSON decoders make exact types: the fast, common case
-            return value
-        # bool is an int subclass; an int where a bool is expected is just as wrong.
-        if type(value) is bool and kind is not bool:
-            raise TypeError(f"expected {name}, got bool")
-        if not isinstance(value, kind):
-            raise TypeError(f"expected {name}, got {type(value).__name__}")
-        return value
-
-    return hook
-
-
-def _float_hook(value: object, _type: object) -> float:
-    if type(value) is bool or not isinstance(value, (int, float)):
-        raise TypeError(f"expected a number, got {type(value).__name__}")
-    return float(value)
-
-
-def _objects_only(structure_fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    # A generated hook reads keys with ``in``, which a string would satisfy by substring.
-    def hook(value: Any, cls: Any) -> Any:
-        if not isinstance(value, Mapping):
-            raise TypeError(f"expected an object, got {type(value).__name__}")
-        return structure_fn(value, cls)
-
-    return hook
-
-
-def _optional(inner: Callable[[Any, Any], Any], kind: type) -> Callable[[Any, Any], Any]:
-    def hook(value: Any, _type: Any) -> Any:
-        return None if value is None else inner(value, kind)
-
-    return hook
-
-
-def _is_list_type(cls: Any) -> bool:
-    return typing.get_origin(cls) is list
-
-
-def _strict_list_factory(converter: cattrs.Converter) -> Callable[[Any], Any]:
-    def factory(cls: Any) -> Callable[[Any, Any], Any]:
-        (item_type,) = typing.get_args(cls) or (Any,)
-
-        def hook(value: Any, _cls: Any) -> list[Any]:
-            # cattrs would iterate a string into its characters; a JSON array is required.
-            if not isinstance(value, list):
-                raise TypeError(f"expected an array, got {type(value).__name__}")
-            return [converter.structure(item, item_type) for item in value]
-
-        return hook
-
-    return factory
-
-
-def make_strict_converter(*record_classes: type) -> cattrs.Converter:
-    """A converter for a provider's attrs records: strict JSON types, ISO timestamps,
-    unknown keys ignored, detailed errors (so the failing field can be named).
-    """
-    converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=False)
-    converter.register_structure_hook(str, _strict(str, "a string"))
-    converter.register_structure_hook(int, _strict(int, "an integer"))
-    converter.register_structure_hook(bool, _strict(bool, "true or false"))
-    converter.register_structure_hook(float, _float_hook)
-    converter.register_structure_hook(datetime, lambda value, _t: parse_timestamp(value))
-    # Direct hooks for the optional scalars: cattrs' generic Optional dispatch is the largest
-    # cost of decoding a page (most provider fields are nullable).
-    for kind in (str, int, bool, float, datetime):
-        inner = converter.get_structure_hook(kind)
-        converter.register_structure_hook(kind | None, _optional(inner, kind))
-    converter.register_structure_hook_factory(_is_list_type, _strict_list_factory(converter))
-    for cls in record_classes:
-        converter.register_structure_hook(
-            cls, _objects_only(make_dict_structure_fn(cls, converter))
-        )
-    return converter
-
-
-def request_id_of(headers: Mapping[str, Any]) -> str | None:
-    """The provider's request id from response headers, if it sent one."""
-    for name in REQUEST_ID_HEADERS:
-        value = headers.get(name) or headers.get(name.lower())
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-def _field_of(messages: Sequence[str], prefix: str) -> str:
-    first = messages[0] if messages else ""
-    return first.rsplit(" @ ", 1)[-1] if " @ " in first else prefix
-
-
-def structure(
-    converter: cattrs.Converter,
-    value: object,
-    cls: type[T],
-    *,
-    path: str,
-    provider: str,
-    status: int | None = None,
-    headers: Mapping[str, Any] | None = None,
-) -> T:
-    """``converter.structure(value, cls)``, any failure raised as a :class:`DecodeError`
-    naming the field (``path`` is where ``value`` sits in the body, e.g. ``data[3]``).
-    """
-    error: Exception
-    try:
-        return converter.structure(value, cls)
-    except (ClassValidationError, IterableValidationError) as exc:
-        messages = cattrs.transform_error(exc, path=path)
-        detail = "; ".join(messages[:3])
-        field = _field_of(messages, path)
-        error = exc
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        detail = f"{path}: {exc}"
-        field = path
-        error = exc
-    raise DecodeError(
-        f"{provider}: unexpected response shape: {detail}",
-        provider=provider,
-        field=field,
-        status=status,
-        request_id=None if headers is None else request_id_of(headers),
-    ) from error
 
 
 def api_error(

@@ -7,7 +7,6 @@ checks capabilities, and owns the transport's life cycle (``async with`` / ``acl
 
 from __future__ import annotations
 
-import asyncio
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -17,14 +16,13 @@ from typing import Any, ClassVar, Protocol, Self, Unpack, runtime_checkable
 import attrs
 from yarl import URL
 
+from ._lookup import find_in_regions
 from ._merged import MergedPager, parse_merged_cursor
 from ._options import TransportSettings
 from ._retry import RetryRules
-from ._tasks import cancel_and_wait
 from .errors import (
     ConfigurationError,
     InvalidRequestError,
-    NotFoundError,
     UnsupportedOperationError,
 )
 from .model import Conference, ConferenceStatus
@@ -366,7 +364,12 @@ class BaseConferenceService:
             return await self._get(conference_id, region=first)
         if first is None:
             first = self._default_region
-        return await self._find(conference_id, first)
+        return await find_in_regions(
+            lambda region: self._get(conference_id, region=region),
+            self.regions,
+            first,
+            what=f"{conference_id!r} in {self.provider}",
+        )
 
     def _lookup_target(self, target: object, region: str | None) -> tuple[str, str | None]:
         """The id to fetch and the region to look in first, from ``get``'s arguments."""
@@ -381,49 +384,6 @@ class BaseConferenceService:
         if hint is None and target.data_region in self.regions:
             hint = target.data_region
         return check_id(target.id), hint
-
-    async def _find(self, id: str, first: str | None) -> Conference:
-        """``id`` from the region ``first``, else from whichever region has it."""
-        asked: list[str] = []
-        misses: list[NotFoundError] = []
-        if first is not None:
-            asked.append(first)
-            try:
-                return await self._get(id, region=first)
-            except NotFoundError as exc:
-                misses.append(exc)
-        rest = [region for region in self.regions if region != first]
-        asked.extend(rest)
-        tasks = {
-            asyncio.create_task(
-                self._get(id, region=region), name=f"confclient get {self.provider}:{region}"
-            ): region
-            for region in rest
-        }
-        failures: dict[str, Exception] = {}
-        try:
-            pending = set(tasks)
-            while pending:
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    error = task.exception()
-                    if error is None:
-                        return task.result()
-                    if isinstance(error, NotFoundError):
-                        misses.append(error)
-                    elif isinstance(error, Exception):
-                        failures[tasks[task]] = error
-                    else:  # pragma: no cover - KeyboardInterrupt and the like
-                        raise error
-        finally:
-            # Done ones too: awaiting them retrieves what they raised (never logged as lost).
-            await cancel_and_wait(tasks)
-        for region in rest:  # a failure that is not "not found" says more: the first one
-            if region in failures:
-                error = failures[region]
-                error.add_note(f"while looking for {id!r} in {self.provider}:{region}")
-                raise error
-        raise _not_found_in(misses, asked)
 
     async def _get(self, id: str, *, region: str | None) -> Conference:
         """One conference from one region (``None``: the provider needs none)."""
@@ -454,18 +414,3 @@ class BaseConferenceService:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-
-def _not_found_in(misses: Sequence[NotFoundError], asked: Sequence[str]) -> NotFoundError:
-    """One :class:`NotFoundError` for a search of several regions: the first answer's
-    details, naming every region asked."""
-    first = misses[0]
-    return NotFoundError(
-        status=first.status,
-        provider=first.provider,
-        errors=first.errors,
-        request_id=first.request_id,
-        method=first.method,
-        url=first.url,
-        regions=asked,
-    )

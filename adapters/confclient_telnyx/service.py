@@ -23,6 +23,7 @@ from confclient.adapter import (
     raise_for_status,
 )
 
+from .create import CREATE_FIELD_SPECS, CREATE_FIELDS, build_create_body
 from .pages import (
     check_cursor,
     check_resumed_query,
@@ -33,10 +34,7 @@ from .pages import (
     parse_page,
 )
 from .params import (
-    CREATE_FIELD_SPECS,
-    CREATE_FIELDS,
     REGIONS,
-    build_create_body,
     canonical_region,
 )
 from .records import PROVIDER, RETRY_RULES, parse_conference_response, parse_error

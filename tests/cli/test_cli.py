@@ -14,7 +14,7 @@ import pytest
 
 from confclient._cli_app import create_command
 from confclient.testing import ThreadedSandbox
-from confclient_telnyx.params import CREATE_FIELDS
+from confclient_telnyx.create import CREATE_FIELDS
 from tests.cli.conftest import Run
 
 UseEnv = Callable[[dict[str, str]], None]
