@@ -1,4 +1,9 @@
-"""The provider's request id, read from response headers (one list of header names)."""
+"""The provider's request id, read from response headers: one rule for every reader.
+
+``X-Request-Id`` or ``Request-Id`` when the response has one; otherwise any header whose
+name ends in ``-Request-Id`` (a provider's own, such as ``Acme-Request-Id``), so that no
+provider needs naming here.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,10 @@ from typing import Any, Final
 
 __all__ = ["REQUEST_ID_HEADERS", "request_id_of"]
 
-REQUEST_ID_HEADERS: Final = (
-    "X-Request-Id",
-    "Twilio-Request-Id",
-    "X-Twilio-Request-Id",
-    "Request-Id",
-)
-"""Where providers put their request id, in the order looked at (one list for every reader)."""
+REQUEST_ID_HEADERS: Final = ("X-Request-Id", "Request-Id")
+"""The header names looked at first, in order; then any ``*-Request-Id``."""
+
+_SUFFIX: Final = "-request-id"
 
 
 def request_id_of(headers: Mapping[str, Any]) -> str | None:
@@ -21,5 +23,8 @@ def request_id_of(headers: Mapping[str, Any]) -> str | None:
     for name in REQUEST_ID_HEADERS:
         value = headers.get(name) or headers.get(name.lower())
         if isinstance(value, str) and value:
+            return value
+    for name, value in headers.items():
+        if name.lower().endswith(_SUFFIX) and isinstance(value, str) and value:
             return value
     return None
