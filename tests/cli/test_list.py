@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from confclient._cli_render import FIELDS
 from confclient.cli import main
+from confclient.cli._writers import FIELDS
 from confclient.testing import ThreadedSandbox
 from tests.cli.conftest import Run
 
@@ -339,7 +339,7 @@ def test_no_progress_flag(
 
 
 def test_dates_are_utc_iso() -> None:
-    from confclient._cli_render import format_datetime
+    from confclient.cli._writers import format_datetime
 
     assert format_datetime(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)) == "2026-01-02T03:04:05Z"
     assert format_datetime(None) is None
