@@ -89,6 +89,18 @@ def test_several_regions_and_json(
     assert "raw" not in first
 
 
+@pytest.mark.confclient_sandbox(size=5, seed=3)
+def test_a_region_named_twice_in_any_case_is_listed_once(
+    run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox
+) -> None:
+    use_env(confclient_sandbox.env("twilio"))
+    result = run("list", "-r", "us1", "-r", "IE1", "-r", "US1", "--format", "ndjson")
+    assert result.code == 0, result.err
+    records = ndjson(result.out)
+    assert len(records) == 10
+    assert {r["data_region"] for r in records} == {"us1", "ie1"}
+
+
 @pytest.mark.confclient_sandbox(size=7, seed=4)
 def test_csv(run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox) -> None:
     use_env(confclient_sandbox.env("twilio"))
