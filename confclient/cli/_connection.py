@@ -26,7 +26,7 @@ from confclient.service import ConferenceService
 from ._debug import DEBUG_LOG
 from ._errors import and_join
 
-__all__ = ["ConnectionOptions", "connect", "connection_options", "root_debug"]
+__all__ = ["ConnectionOptions", "connect", "connection_options", "parse_extra", "root_debug"]
 
 T = TypeVar("T")
 

@@ -22,7 +22,7 @@ from confclient.query import Capability, CreateField
 
 from ._errors import and_join
 
-__all__ = ["CreateCommand", "create_arguments", "declared_create_fields"]
+__all__ = ["CreateCommand", "create_arguments", "declared_create_fields", "field_options"]
 
 #: The short flags ``list`` and ``get`` also give these fields' neutral meaning.
 _SHORT_FLAGS: Final[Mapping[str, str]] = {"region": "-r"}
@@ -49,7 +49,7 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def _help(name: str, takers: Sequence[tuple[str, CreateField]], everyone: Sequence[str]) -> str:
+def _help(takers: Sequence[tuple[str, CreateField]], everyone: Sequence[str]) -> str:
     """The first help a provider gives; which providers take the field, when not all do;
     which require it."""
     text = next((field.help for _, field in takers if field.help), "")
@@ -58,7 +58,7 @@ def _help(name: str, takers: Sequence[tuple[str, CreateField]], everyone: Sequen
         text += f" ({and_join(names)} only)"
     required = [provider for provider, field in takers if field.required]
     if required:
-        text += " [required]" if required == names else f" [required by {and_join(required)}]"
+        text += "  [required]" if required == names else f"  [required by {and_join(required)}]"
     return text.strip()
 
 
@@ -68,7 +68,7 @@ def _option(
     """The flag of one field name. Providers that disagree on its kind get a text flag,
     converted to each one's kind once the provider is known."""
     kinds = {field.kind for _, field in takers}
-    help_text = _help(name, takers, everyone)
+    help_text = _help(takers, everyone)
     if kinds == {bool}:
         flag = _flag(name)
         return click.Option([name, f"{flag}/--no-{flag[2:]}"], default=None, help=help_text)
