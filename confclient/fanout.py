@@ -133,6 +133,12 @@ class FanOut:
         return tuple(name for name, _ in self._sources)
 
     @property
+    def pagers(self) -> tuple[Pager, ...]:
+        """The listings' pagers, in the order of :attr:`sources` (to read their
+        ``pages_fetched`` or ``resume_token`` while or after the stream runs)."""
+        return tuple(pager for _, pager in self._sources)
+
+    @property
     def failures(self) -> list[tuple[str, Exception]]:
         """``(source, exception)`` for each listing that failed (``on_error="skip"``)."""
         return list(self._failures)

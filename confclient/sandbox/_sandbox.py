@@ -398,6 +398,43 @@ class Sandbox:
 
     # -- clients
 
+    @property
+    def providers(self) -> tuple[str, ...]:
+        """The providers this sandbox serves, as named to :meth:`connect`."""
+        return PROVIDERS
+
+    def _check_provider(self, provider: str) -> None:
+        if provider not in PROVIDERS:
+            raise ValueError(
+                f"unknown sandbox provider {provider!r}; the sandbox serves: {', '.join(PROVIDERS)}"
+            )
+
+    def base_url_of(self, provider: str) -> str:
+        """The API root of ``provider`` on this sandbox (what its ``base_url`` option takes)."""
+        self._check_provider(provider)
+        return self.telnyx_base_url if provider == "telnyx" else self.twilio_base_url
+
+    def client_options(self, provider: str) -> dict[str, Any]:
+        """Keyword options of ``confclient.connect(provider, ...)`` for this sandbox."""
+        self._check_provider(provider)
+        if provider == "twilio":
+            return {
+                "base_url": self.twilio_base_url,
+                "account_sid": self.twilio_account_sid,
+                "auth_token": self.twilio_auth_token,
+            }
+        return {"base_url": self.telnyx_base_url, "api_key": self.telnyx_api_key}
+
+    def environment(self, provider: str) -> dict[str, str]:
+        """The environment variables that give :meth:`client_options` to
+        ``confclient.connect_from_env()`` and the command (the provider's own
+        ``env_variables``)."""
+        # Imported here: the sandbox stays importable (and usable as a bare server) on its own.
+        from confclient.config import load_provider
+
+        variables = load_provider(provider).env_variables  # type: ignore[attr-defined]
+        return {variables[option]: value for option, value in self.client_options(provider).items()}
+
     def connect(self, provider: str, /, **options: Any) -> Any:
         """A ``confclient`` service wired to this sandbox's URL and credentials.
 
@@ -408,23 +445,10 @@ class Sandbox:
             async with sb.connect("twilio", timeout=5) as svc:
                 ...
         """
-        if provider not in PROVIDERS:
-            raise ValueError(
-                f"unknown sandbox provider {provider!r}; the sandbox serves: {', '.join(PROVIDERS)}"
-            )
-        # Imported here: the sandbox stays importable (and usable as a bare server) on its own.
         import confclient
 
-        if provider == "twilio":
-            return confclient.connect(  # type: ignore[attr-defined,unused-ignore]
-                "twilio",
-                account_sid=self.twilio_account_sid,
-                auth_token=self.twilio_auth_token,
-                base_url=self.twilio_base_url,
-                **options,
-            )
         return confclient.connect(  # type: ignore[attr-defined,unused-ignore]
-            "telnyx", api_key=self.telnyx_api_key, base_url=self.telnyx_base_url, **options
+            provider, **self.client_options(provider), **options
         )
 
 

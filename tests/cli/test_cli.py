@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from confclient._cli_app import create_command
+from confclient.cli._conference import create_command
 from confclient.testing import ThreadedSandbox
 from confclient_telnyx.create import CREATE_FIELDS
 from tests.cli.conftest import Run
@@ -374,6 +374,6 @@ def test_without_the_cli_extra_one_line_and_exit_2() -> None:
 def test_a_broken_import_elsewhere_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
     from confclient.cli import main
 
-    monkeypatch.setitem(sys.modules, "confclient._cli_app", None)
+    monkeypatch.setitem(sys.modules, "confclient.cli._app", None)
     with pytest.raises(ImportError):
         main(["list"])

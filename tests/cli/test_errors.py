@@ -20,7 +20,8 @@ from confclient import (
     TransportError,
     UnsupportedFilterError,
 )
-from confclient._cli_app import _how_the_others_ended, describe_error, exit_code
+from confclient.cli._errors import describe_error, exit_code
+from confclient.cli._errors import how_the_others_ended as _how_the_others_ended
 from confclient.testing import ThreadedSandbox
 from tests.cli.conftest import Result, Run
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from confclient._cli_render import FIELDS
 from confclient.cli import main
+from confclient.cli._writers import FIELDS
 from confclient.testing import ThreadedSandbox
 from tests.cli.conftest import Run
 
@@ -87,6 +87,18 @@ def test_several_regions_and_json(
     assert first["id"].startswith("CF")
     assert first["created_at"].endswith("Z")
     assert "raw" not in first
+
+
+@pytest.mark.confclient_sandbox(size=5, seed=3)
+def test_a_region_named_twice_in_any_case_is_listed_once(
+    run: Run, use_env: UseEnv, confclient_sandbox: ThreadedSandbox
+) -> None:
+    use_env(confclient_sandbox.env("twilio"))
+    result = run("list", "-r", "us1", "-r", "IE1", "-r", "US1", "--format", "ndjson")
+    assert result.code == 0, result.err
+    records = ndjson(result.out)
+    assert len(records) == 10
+    assert {r["data_region"] for r in records} == {"us1", "ie1"}
 
 
 @pytest.mark.confclient_sandbox(size=7, seed=4)
@@ -339,7 +351,7 @@ def test_no_progress_flag(
 
 
 def test_dates_are_utc_iso() -> None:
-    from confclient._cli_render import format_datetime
+    from confclient.cli._writers import format_datetime
 
     assert format_datetime(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)) == "2026-01-02T03:04:05Z"
     assert format_datetime(None) is None

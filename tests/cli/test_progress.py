@@ -10,7 +10,7 @@ import re
 import pytest
 from rich.console import Console
 
-from confclient._cli_render import ProgressLine
+from confclient.cli._progress import ProgressLine
 
 ERASE = "\x1b[2K"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

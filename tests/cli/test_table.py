@@ -13,8 +13,8 @@ import pytest
 from rich.console import Console
 
 from confclient import Conference, ConferenceStatus
-from confclient._cli_render import TableWriter, plan_table
 from confclient.cli import main
+from confclient.cli._table import TableWriter, plan_table
 from confclient.testing import ThreadedSandbox
 
 UseEnv = Callable[[dict[str, str]], None]

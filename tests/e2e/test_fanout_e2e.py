@@ -70,6 +70,19 @@ async def test_fan_out_over_every_region(sb: Sandbox) -> None:
     assert len(got) == 4 * 45
 
 
+async def test_fan_out_shows_its_pagers(sb: Sandbox) -> None:
+    """``stream.pagers`` (in the order of ``stream.sources``): what a caller reads to count
+    the pages of every listing, or to tell which ones finished."""
+    async with sb.connect("telnyx") as svc:
+        stream = fan_out(svc, regions=["us", "Europe"], page_size=10)
+        assert [p.pages_fetched for p in stream.pagers] == [0, 0]
+        got = await stream.collect()
+    assert stream.sources == ("telnyx:US", "telnyx:Europe")
+    assert [p.pages_fetched for p in stream.pagers] == [5, 5]  # 45 records, 10 a page
+    assert [p.resume_token for p in stream.pagers] == [None, None]
+    assert len(got) == 90
+
+
 async def test_fan_out_passes_filters_and_regions(sb: Sandbox) -> None:
     async with sb.connect("telnyx") as svc:
         got = await fan_out(svc, regions=["Europe", "US"], status="completed").collect()

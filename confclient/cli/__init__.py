@@ -8,6 +8,13 @@ a configuration profile; ``confclient sandbox`` serves the sandbox until Ctrl-C;
 The command needs the ``cli`` extra (click and rich): ``pip install '.[cli]'`` in a checkout
 (confclient is installed from a clone: it is not on PyPI).
 This module imports neither, so that without them the command says so in one line.
+
+The package: ``_app`` (the command group and the exit code of a run), one module per command
+group (``_list``; ``_conference``: get and create, with ``_create_fields``; ``_providers``:
+providers and profiles; ``_sandbox``: sandbox and demo), ``_connection`` (the connection
+options every command that talks to a provider takes), ``_options`` (the other shared
+options), ``_errors`` (exit codes, one-line errors), ``_debug`` (``--debug``, secrets
+redacted), ``_writers``, ``_table`` and ``_progress`` (what is printed).
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     try:
-        from ._cli_app import run
+        from ._app import run
     except ImportError as exc:
         missing = (exc.name or "").partition(".")[0]
         if missing not in _CLI_DEPENDENCIES:
@@ -41,7 +48,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(CLI_EXTRA_HINT, file=sys.stderr)
         return _USAGE
     return run(argv)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
