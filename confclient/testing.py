@@ -351,8 +351,8 @@ class ThreadedSandbox:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(seed=0, size=100, latency_ms=0, fault_rate=0.0, faults=..., retry_after=1.0): "
-        "options of the confclient_sandbox fixture",
+        f"{MARKER}(seed=0, size=100, latency_ms=0, fault_rate=0.0, faults=..., retry_after=1.0, "
+        "providers=None): options of the confclient_sandbox fixture",
     )
 
 
@@ -374,7 +374,7 @@ def confclient_sandbox(request: pytest.FixtureRequest) -> Iterator[ThreadedSandb
     """A running sandbox serving every registered provider on loopback, for one test.
 
     Options come from ``@pytest.mark.confclient_sandbox(seed=, size=, latency_ms=,
-    fault_rate=, faults=, retry_after=)`` on the test, its class or its module. The
+    fault_rate=, faults=, retry_after=, providers=)`` on the test, its class or its module. The
     object has the base URLs and credentials, ``connect(provider)``, ``env(provider)``,
     ``stats`` and the fault and latency knobs (see :class:`ThreadedSandbox`).
     """

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,15 @@ def test_the_command(
     some = want[-1]
     assert main(["get", some, "-f", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["id"] == some
+
+
+def test_the_plugin_serves_the_providers_asked_for(
+    toy_provider: str, confclient_sandbox_factory: Callable[..., ThreadedSandbox]
+) -> None:
+    sandbox = confclient_sandbox_factory(size=1, providers=[toy_provider])
+    assert sandbox.providers == ("toy",)
+    assert sandbox.toy_records() == sandbox.records("toy")
+    with pytest.raises(ValueError, match="the sandbox serves: toy"):
+        sandbox.options("telnyx")
+    with pytest.raises(AttributeError):
+        _ = sandbox.telnyx_api_key
