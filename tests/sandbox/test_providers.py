@@ -110,3 +110,5 @@ def test_knobs_set_through_the_sandbox_reach_the_emulator() -> None:
     assert sb.twilio_next_page_origin == "http://127.0.0.2:9"
     sb.plain_attribute = 1  # anything else is the sandbox's own attribute
     assert sb.__dict__["plain_attribute"] == 1
+    sb.twilio_repeat_next_page = 1
+    assert sb.twilio_repeat_next_page is True

@@ -124,9 +124,7 @@ class TwilioEmulator:
         self._store = Store(seed, size)
         self._request_ids = seeded_rng(seed, "twilio", "request-ids")
         self._next_page_origin: str | None = None
-        self.repeat_next_page = False
-        """When true, every page's ``next_page_url`` is the URL of that page itself (the last
-        page's included), to test a client's loop guard."""
+        self._repeat_next_page = False
 
     # -- knobs
 
@@ -142,6 +140,16 @@ class TwilioEmulator:
     @next_page_origin.setter
     def next_page_origin(self, value: str | None) -> None:
         self._next_page_origin = None if value is None else check_origin(value)
+
+    @property
+    def repeat_next_page(self) -> bool:
+        """When true, every page's ``next_page_url`` is the URL of that page itself (the last
+        page's included), to test a client's loop guard. Default false."""
+        return self._repeat_next_page
+
+    @repeat_next_page.setter
+    def repeat_next_page(self, value: bool) -> None:
+        self._repeat_next_page = bool(value)
 
     # -- what the sandbox host asks
 
@@ -247,7 +255,7 @@ class TwilioEmulator:
         this_token = start if "PageToken" in request.query else None
         this_url = self._page_url(origin, query, page, this_token)
         next_origin = self._next_page_origin or origin
-        if self.repeat_next_page:
+        if self._repeat_next_page:
             next_url: str | None = next_origin + this_url[len(origin) :]
         elif end < len(bodies):
             next_url = self._page_url(next_origin, query, page + 1, end)
