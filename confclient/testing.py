@@ -65,6 +65,8 @@ SANDBOX_OPTIONS: Final = (
     "retry_after",
     "providers",
 )
+#: The variable naming the provider ``confclient.connect_from_env()`` uses.
+_PROVIDER_ENV: Final = "CONFCLIENT_PROVIDER"
 # How long a call waits for the sandbox's loop before giving up (it never should).
 _WAIT: Final = 30.0
 
@@ -329,10 +331,11 @@ class ThreadedSandbox:
 
     def env(self, provider: str) -> dict[str, str]:
         """Environment variables that point ``confclient.connect_from_env()`` (and the
-        ``confclient`` command) at this sandbox, for ``monkeypatch.setenv``: the variables
-        the provider's service reads (its ``env_variables``)."""
+        ``confclient`` command) at this sandbox, for ``monkeypatch.setenv``:
+        ``CONFCLIENT_PROVIDER`` and the variables the provider's service reads (its
+        ``env_variables``)."""
         self.options(provider)  # checks that it runs and serves the provider
-        return self.call(lambda s: s.environment(provider))
+        return {_PROVIDER_ENV: provider, **self.call(lambda s: s.environment(provider))}
 
     def connect(self, provider: str, /, **options: Any) -> ConferenceService:
         """A confclient service wired to this sandbox (use it from any event loop)."""

@@ -27,8 +27,6 @@ _ACCEPT_TURNS: Final = 5
 #: Addresses that bind every interface, and the loopback address a local client uses
 #: instead (a client refuses plain http to any other host, and 0.0.0.0 is no destination).
 _WILDCARD_BINDS: Final = {"0.0.0.0": "127.0.0.1", "::": "::1"}
-#: The environment variable naming the provider ``confclient.connect_from_env()`` uses.
-_PROVIDER_ENV: Final = "CONFCLIENT_PROVIDER"
 
 
 class Sandbox(FaultKnobs):
@@ -277,9 +275,10 @@ class Sandbox(FaultKnobs):
         return self.emulator(provider).client_options(self.base_url_of(provider))
 
     def environment(self, provider: str) -> dict[str, str]:
-        """Environment variables that point ``confclient.connect_from_env()`` (and the
-        ``confclient`` command) at this sandbox: ``CONFCLIENT_PROVIDER`` and the variable
-        the provider's service reads each client option from."""
+        """The environment variables that give :meth:`client_options` to
+        ``confclient.connect_from_env()`` and the command: the variable the provider's
+        service reads each option from (its ``env_variables``). Add ``CONFCLIENT_PROVIDER``
+        to choose the provider that way too."""
         from confclient.config import load_provider
 
         options = self.client_options(provider)
@@ -289,10 +288,7 @@ class Sandbox(FaultKnobs):
             raise ValueError(
                 f"provider {provider!r} names no environment variable for {', '.join(unnamed)}"
             )
-        return {
-            _PROVIDER_ENV: provider,
-            **{variables[option]: str(value) for option, value in options.items()},
-        }
+        return {variables[option]: str(value) for option, value in options.items()}
 
     def records(self, provider: str, region: str | None = None) -> list[dict[str, Any]]:
         """The raw records ``provider`` serves for ``region`` in the API's list order (decoded

@@ -82,7 +82,6 @@ async def test_the_generic_api(toy_provider: str) -> None:
         assert isinstance(sb.emulator("toy"), ToyEmulator)
         assert sb.base_url_of("toy") == sb.base_url + "/toy/v1"
         assert sb.environment("telnyx") == {
-            "CONFCLIENT_PROVIDER": "telnyx",
             "TELNYX_API_KEY": sb.telnyx_api_key,
             "TELNYX_BASE_URL": sb.telnyx_base_url,
         }
