@@ -1,6 +1,10 @@
-"""JSON codec: orjson when it is installed (it is faster), the standard library otherwise.
+"""The one JSON codec of confclient (client, sandbox and emulators): orjson, or the standard
+library where orjson cannot be imported.
 
-orjson is optional (``pip install confclient[fast]``); both paths are tested.
+orjson is a core dependency (it decodes pages about twice as fast). The standard-library path
+stays for an environment that installed confclient without it (no wheel for the platform,
+``pip install --no-deps``): both produce compact UTF-8 bytes and raise :data:`JSONDecodeError`
+alike, which ``tests/codec`` checks on both paths.
 """
 
 from __future__ import annotations

@@ -148,3 +148,55 @@ __all__ = [
     "structure",
     "trusted_conference",
 ]
+
+
+# -- the sandbox toolkit: what a provider's emulator (its half of the sandbox) imports --------
+# (Kept in one block, apart from the client toolkit above.)
+if TYPE_CHECKING:
+    from .sandbox._data import CONFERENCE_NAMES, EPOCH_MS, iso_ms, paused_gc, seeded_rng, uuid4_str
+    from .sandbox._emulator import (
+        ContractFacts,
+        Emulator,
+        QueryParams,
+        json_dumps,
+        json_loads,
+        json_response,
+    )
+    from .sandbox._faults import FaultKind, check_origin
+    from .sandbox._stats import SandboxStats
+
+_SANDBOX_TOOLKIT: dict[str, str] = {
+    "CONFERENCE_NAMES": "sandbox._data",
+    "ContractFacts": "sandbox._emulator",
+    "EPOCH_MS": "sandbox._data",
+    "Emulator": "sandbox._emulator",
+    "FaultKind": "sandbox._faults",
+    "QueryParams": "sandbox._emulator",
+    "SandboxStats": "sandbox._stats",
+    "check_origin": "sandbox._faults",
+    "iso_ms": "sandbox._data",
+    "json_dumps": "sandbox._emulator",
+    "json_loads": "sandbox._emulator",
+    "json_response": "sandbox._emulator",
+    "paused_gc": "sandbox._data",
+    "seeded_rng": "sandbox._data",
+    "uuid4_str": "sandbox._data",
+}
+_LAZY.update(_SANDBOX_TOOLKIT)
+__all__ += [
+    "CONFERENCE_NAMES",
+    "ContractFacts",
+    "EPOCH_MS",
+    "Emulator",
+    "FaultKind",
+    "QueryParams",
+    "SandboxStats",
+    "check_origin",
+    "iso_ms",
+    "json_dumps",
+    "json_loads",
+    "json_response",
+    "paused_gc",
+    "seeded_rng",
+    "uuid4_str",
+]

@@ -117,6 +117,8 @@ class BaseConferenceService:
     api_version: ClassVar[str | None] = None
     #: The provider's own API root, e.g. ``https://api.telnyx.com/v2`` (for messages).
     default_base_url: ClassVar[str | None] = None
+    #: Its half of the sandbox, as a lazy ``"module:Class"`` string (``None``: none).
+    emulator: ClassVar[str | None] = None
 
     def __init__(
         self,

@@ -30,9 +30,10 @@ for the sandbox pays only for the marker registration.
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
@@ -55,8 +56,17 @@ __all__ = [
 
 MARKER: Final = "confclient_sandbox"
 #: What the marker, the factory and :class:`ThreadedSandbox` take (``Sandbox``'s arguments).
-SANDBOX_OPTIONS: Final = ("seed", "size", "latency_ms", "fault_rate", "faults", "retry_after")
-PROVIDERS: Final = ("telnyx", "twilio")
+SANDBOX_OPTIONS: Final = (
+    "seed",
+    "size",
+    "latency_ms",
+    "fault_rate",
+    "faults",
+    "retry_after",
+    "providers",
+)
+#: The variable naming the provider ``confclient.connect_from_env()`` uses.
+_PROVIDER_ENV: Final = "CONFCLIENT_PROVIDER"
 # How long a call waits for the sandbox's loop before giving up (it never should).
 _WAIT: Final = 30.0
 
@@ -111,9 +121,13 @@ class ThreadedSandbox:
     ...     sb.queue_faults("503")              # safe from any thread
     ...     sb.stats.total_requests
 
-    Addresses and credentials are plain attributes, fixed once started. Everything else is
-    run on the sandbox's loop and waited for: :attr:`stats`, :meth:`queue_faults`,
-    :meth:`set_latency`, ... and :meth:`call` for anything not wrapped here.
+    Addresses and credentials are plain attributes, fixed once started: :attr:`base_url`,
+    :attr:`providers`, and per provider ``sb.<provider>_base_url`` and
+    ``sb.<provider>_<credential>`` (``sb.telnyx_api_key``, ``sb.twilio_account_sid``, ...);
+    :meth:`options` and :meth:`env` give what a client needs. Everything else is run on the
+    sandbox's loop and waited for: :attr:`stats`, :meth:`queue_faults`, :meth:`set_latency`,
+    :meth:`records` (``sb.<provider>_records(region)``), ... and :meth:`call` for anything
+    not wrapped here.
     """
 
     def __init__(self, **options: Any) -> None:
@@ -127,14 +141,13 @@ class ThreadedSandbox:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._sandbox: Sandbox | None = None
+        # Fixed once started: per provider, its client options (base_url and credentials
+        # included) and the sandbox's <provider>_<name> addresses and credentials.
+        self._client_options: dict[str, dict[str, Any]] = {}
+        self._addresses: dict[str, str] = {}
+        self._serves = ""
         self.base_url = ""
-        self.telnyx_base_url = ""
-        self.telnyx_api_key = ""
-        self.twilio_base_url = ""
-        self.twilio_account_sid = ""
-        self.twilio_auth_token = ""
-        self.twilio_api_key = ""
-        self.twilio_api_secret = ""
+        self.providers: tuple[str, ...] = ()
         self.seed = 0
         self.size = 0
         self.port = 0
@@ -189,13 +202,13 @@ class ThreadedSandbox:
         await sandbox.start()
         self._sandbox = sandbox
         self.base_url = sandbox.base_url
-        self.telnyx_base_url = sandbox.telnyx_base_url
-        self.telnyx_api_key = sandbox.telnyx_api_key
-        self.twilio_base_url = sandbox.twilio_base_url
-        self.twilio_account_sid = sandbox.twilio_account_sid
-        self.twilio_auth_token = sandbox.twilio_auth_token
-        self.twilio_api_key = sandbox.twilio_api_key
-        self.twilio_api_secret = sandbox.twilio_api_secret
+        self.providers = sandbox.providers
+        for name in sandbox.providers:
+            self._client_options[name] = sandbox.client_options(name)
+            self._addresses[f"{name}_base_url"] = sandbox.base_url_of(name)
+            for key, value in sandbox.emulator(name).credentials.items():
+                self._addresses[f"{name}_{key}"] = value
+        self._serves = ", ".join(sandbox.providers)
         self.seed = sandbox.seed
         self.size = sandbox.size
         self.port = sandbox.port
@@ -284,46 +297,45 @@ class ThreadedSandbox:
         self.call(lambda s: s.set_fault_rate(rate))
 
     def insert_while_listing(self, every: int) -> None:
-        """Every ``every``-th Telnyx list request first inserts a conference (0: off)."""
+        """Every ``every``-th list request of a provider paging by number (Telnyx) first
+        inserts a conference (0: off)."""
         self.call(lambda s: s.insert_while_listing(every))
 
-    def telnyx_records(self, region: str = "US") -> list[dict[str, Any]]:
-        """The raw Telnyx records of a data region, in list order."""
-        return self.call(lambda s: s.telnyx_records(region))
+    def records(self, provider: str, region: str | None = None) -> list[dict[str, Any]]:
+        """The raw records of ``provider`` in ``region``, in list order (without a region,
+        what a request naming none lists). Also ``sb.<provider>_records(region)``."""
+        return self.call(lambda s: s.records(provider, region))
 
-    def twilio_records(self, mixer_region: str | None = None) -> list[dict[str, Any]]:
-        """The raw Twilio records of a mixer region (all when ``None``), in list order."""
-        return self.call(lambda s: s.twilio_records(mixer_region))
+    def __getattr__(self, name: str) -> Any:
+        # Only for names not found normally: sb.<provider>_<address or credential>, fixed
+        # once started, and sb.<provider>_records(region).
+        addresses: dict[str, str] = self.__dict__.get("_addresses", {})
+        if name in addresses:
+            return addresses[name]
+        provider, _, what = name.rpartition("_")
+        if what == "records" and provider in self.__dict__.get("_client_options", {}):
+            return functools.partial(self.records, provider)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- clients
 
     def options(self, provider: str) -> dict[str, Any]:
         """Keyword options of ``confclient.connect(provider, ...)`` for this sandbox."""
         self._require_running()
-        if provider == "telnyx":
-            return {"api_key": self.telnyx_api_key, "base_url": self.telnyx_base_url}
-        if provider == "twilio":
-            return {
-                "account_sid": self.twilio_account_sid,
-                "auth_token": self.twilio_auth_token,
-                "base_url": self.twilio_base_url,
-            }
-        raise ValueError(
-            f"unknown sandbox provider {provider!r}; the sandbox serves: {', '.join(PROVIDERS)}"
-        )
+        options = self._client_options.get(provider)
+        if options is None:
+            raise ValueError(
+                f"unknown sandbox provider {provider!r}; the sandbox serves: {self._serves}"
+            )
+        return dict(options)
 
     def env(self, provider: str) -> dict[str, str]:
         """Environment variables that point ``confclient.connect_from_env()`` (and the
-        ``confclient`` command) at this sandbox, for ``monkeypatch.setenv``."""
-        from .config import load_provider
-
-        options = self.options(provider)
-        # The variables the provider's service reads (its env_variables), never a copy here.
-        variables: Mapping[str, str] = load_provider(provider).env_variables  # type: ignore[attr-defined]
-        return {
-            "CONFCLIENT_PROVIDER": provider,
-            **{variables[option]: value for option, value in options.items()},
-        }
+        ``confclient`` command) at this sandbox, for ``monkeypatch.setenv``:
+        ``CONFCLIENT_PROVIDER`` and the variables the provider's service reads (its
+        ``env_variables``)."""
+        self.options(provider)  # checks that it runs and serves the provider
+        return {_PROVIDER_ENV: provider, **self.call(lambda s: s.environment(provider))}
 
     def connect(self, provider: str, /, **options: Any) -> ConferenceService:
         """A confclient service wired to this sandbox (use it from any event loop)."""
@@ -342,8 +354,8 @@ class ThreadedSandbox:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(seed=0, size=100, latency_ms=0, fault_rate=0.0, faults=..., retry_after=1.0): "
-        "options of the confclient_sandbox fixture",
+        f"{MARKER}(seed=0, size=100, latency_ms=0, fault_rate=0.0, faults=..., retry_after=1.0, "
+        "providers=None): options of the confclient_sandbox fixture",
     )
 
 
@@ -362,10 +374,10 @@ def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 @pytest.fixture
 def confclient_sandbox(request: pytest.FixtureRequest) -> Iterator[ThreadedSandbox]:
-    """A running sandbox serving Telnyx and Twilio on loopback, for one test.
+    """A running sandbox serving every registered provider on loopback, for one test.
 
     Options come from ``@pytest.mark.confclient_sandbox(seed=, size=, latency_ms=,
-    fault_rate=, faults=, retry_after=)`` on the test, its class or its module. The
+    fault_rate=, faults=, retry_after=, providers=)`` on the test, its class or its module. The
     object has the base URLs and credentials, ``connect(provider)``, ``env(provider)``,
     ``stats`` and the fault and latency knobs (see :class:`ThreadedSandbox`).
     """

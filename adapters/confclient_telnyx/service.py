@@ -78,6 +78,7 @@ class TelnyxConferenceService(BaseConferenceService):
     )
     api_version: ClassVar[str | None] = "v2"
     default_base_url: ClassVar[str | None] = DEFAULT_BASE_URL
+    emulator: ClassVar[str | None] = "confclient_telnyx.emulator:TelnyxEmulator"
 
     def __init__(
         self,

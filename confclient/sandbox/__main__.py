@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from ._sandbox import serve
+from ._serve import serve
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -77,6 +77,13 @@ class FaultKind(StrEnum):
     """``307 Temporary Redirect`` to the same path and query on another origin
     (``Sandbox.redirect_origin``): a client must not follow it with its credentials."""
 
+    @property
+    def status(self) -> int:
+        """The HTTP status a status fault (500, 503, 429) answers with."""
+        if not self.value.isdigit():
+            raise ValueError(f"the {self.value!r} fault answers with no status of its own")
+        return int(self.value)
+
     @classmethod
     def parse(cls, value: str) -> FaultKind:
         """``FaultKind(value)`` with an error message that lists the known kinds."""

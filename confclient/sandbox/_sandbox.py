@@ -1,30 +1,24 @@
-"""The :class:`Sandbox` server object and the blocking :func:`serve` runner."""
+"""The :class:`Sandbox` server object: the host every provider's emulator is mounted on."""
 
 from __future__ import annotations
 
 import asyncio
-import builtins
-import contextlib
-import signal
-import sys
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, Self
 
 from aiohttp import web
 
 from ._app import build_app
-from ._data import TELNYX_REGIONS, seeded_rng, uuid4_str
-from ._faults import DEFAULT_FAULTS, FaultInjector, QueuedFault
+from ._data import seeded_rng, uuid4_str
+from ._emulator import Emulator
+from ._faults import DEFAULT_FAULTS, FaultInjector
+from ._knobs import FaultKnobs
+from ._mount import make_emulators, served_providers
 from ._stats import SandboxStats
-from ._telnyx import DEFAULT_REGION, TelnyxProvider
-from ._twilio import TwilioProvider
-from ._twilio_data import CANONICAL_ORIGIN, TWILIO_MIXER_REGIONS
 
-__all__ = ["PROVIDERS", "Sandbox", "serve"]
-
-#: The providers the sandbox emulates, as named to :meth:`Sandbox.connect`.
-PROVIDERS: Final = ("telnyx", "twilio")
+__all__ = ["Sandbox"]
 
 # How long stop() lets in-flight requests finish before cancelling them.
 _SHUTDOWN_TIMEOUT: Final = 2.0
@@ -35,7 +29,7 @@ _ACCEPT_TURNS: Final = 5
 _WILDCARD_BINDS: Final = {"0.0.0.0": "127.0.0.1", "::": "::1"}
 
 
-class Sandbox:
+class Sandbox(FaultKnobs):
     """A local emulator of the providers' conference APIs, with seeded data and fault injection.
 
     Serves on loopback while the ``async with`` block (or between :meth:`start` and
@@ -48,18 +42,24 @@ class Sandbox:
                 ...
             assert sb.stats.total_requests > 0
 
-    ``size`` is the number of records per data region (each Telnyx data region and each
-    Twilio mixer region); a region's records are generated on first use. ``latency_ms``
-    delays every request. ``fault_rate`` is the probability that a request meets a fault
-    drawn from ``faults`` (by a generator seeded from ``seed``); :meth:`queue_faults`
-    schedules faults for the next requests explicitly. ``retry_after`` is the
-    ``Retry-After`` (seconds, possibly fractional) sent with 429 and 503 faults. The 500,
-    503, 429 and ``redirect`` faults answer before the handler runs, so they change nothing;
-    ``drop``, ``truncate`` and ``stall_body`` damage the real response, so such a ``POST``
-    did create its conference (replay it with the same ``command_id`` to get it back).
-    ``stall`` and ``stall_body`` hold the request until the client disconnects, to test a
-    client's timeouts; ask for them (and ``redirect``) by name: ``fault_rate`` draws from
-    ``faults``, by default the five transient kinds of ``DEFAULT_FAULTS``.
+    Every registered provider whose service names an emulator is served, each under its own
+    path prefix (``providers=`` serves only those named). Per provider ``name``:
+    ``sb.<name>_base_url``, ``sb.<name>_<credential>`` (e.g. ``sb.telnyx_api_key``),
+    ``sb.<name>_records(region)``, ``sb.<name>_regions``, and what its emulator adds (e.g.
+    ``sb.twilio_next_page_origin``); the same through :meth:`base_url_of`,
+    :meth:`client_options`, :meth:`environment`, :meth:`records` and :meth:`emulator`.
+
+    ``size`` is the number of records per data region; a region's records are generated on
+    first use. ``latency_ms`` delays every request. ``fault_rate`` is the probability that a
+    request meets a fault drawn from ``faults`` (by a generator seeded from ``seed``);
+    :meth:`queue_faults` schedules faults for the next requests explicitly. ``retry_after``
+    is the ``Retry-After`` (seconds, possibly fractional) sent with 429 and 503 faults. The
+    500, 503, 429 and ``redirect`` faults answer before the handler runs, so they change
+    nothing; ``drop``, ``truncate`` and ``stall_body`` damage the real response, so such a
+    ``POST`` did create its conference (replay it with the same ``command_id`` to get it
+    back). ``stall`` and ``stall_body`` hold the request until the client disconnects, to
+    test a client's timeouts; ask for them (and ``redirect``) by name: ``fault_rate`` draws
+    from ``faults``, by default the five transient kinds of ``DEFAULT_FAULTS``.
 
     :attr:`app` is the aiohttp application itself, for use with aiohttp's test server (the
     URL properties then do not apply: they describe the server :meth:`start` runs).
@@ -76,6 +76,7 @@ class Sandbox:
         retry_after: float = 1.0,
         host: str = "127.0.0.1",
         port: int = 0,
+        providers: Iterable[str] | None = None,
     ) -> None:
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise TypeError(f"seed must be an int, got {seed!r}")
@@ -83,6 +84,8 @@ class Sandbox:
             raise ValueError(f"size must be a non-negative int, got {size!r}")
         if isinstance(faults, str):
             raise TypeError("faults must be a sequence of fault kinds, not a single string")
+        if isinstance(providers, str):
+            raise TypeError("providers must be a sequence of provider names, not a single string")
         self._seed = seed
         self._size = size
         self._host = host
@@ -95,11 +98,12 @@ class Sandbox:
             faults=faults,
             retry_after=retry_after,
         )
-        self._telnyx = TelnyxProvider(seed=seed, size=size, stats=self._stats)
-        self._twilio = TwilioProvider(seed=seed, size=size)
+        self._emulators: Mapping[str, Emulator] = make_emulators(
+            served_providers(providers), seed=seed, size=size, stats=self._stats
+        )
         request_rng = seeded_rng(seed, "request-ids")
         self._app = build_app(
-            [self._telnyx, self._twilio],
+            list(self._emulators.values()),
             self._injector,
             self._stats,
             lambda: uuid4_str(request_rng.getrandbits(128)),
@@ -158,7 +162,7 @@ class Sandbox:
     ) -> None:
         await self.stop()
 
-    # -- addresses and credentials
+    # -- the server
 
     @property
     def app(self) -> web.Application:
@@ -208,40 +212,16 @@ class Sandbox:
         return f"http://{host}:{self.port}"
 
     @property
-    def telnyx_base_url(self) -> str:
-        """Telnyx API root including the version, like ``https://api.telnyx.com/v2``."""
-        return self.base_url + self._telnyx.prefix
+    def open_connections(self) -> int:
+        """Client connections open to the server right now (0 when it is not running).
 
-    @property
-    def telnyx_api_key(self) -> str:
-        """The only Telnyx API key this sandbox accepts (derived from ``seed``)."""
-        return self._telnyx.api_key
-
-    @property
-    def twilio_base_url(self) -> str:
-        """Twilio Voice Insights API root including the version, like
-        ``https://insights.twilio.com/v1``."""
-        return self.base_url + self._twilio.prefix
-
-    @property
-    def twilio_account_sid(self) -> str:
-        """The sandbox's Twilio account SID (``AC`` + 32 hex, derived from ``seed``)."""
-        return self._twilio.credentials.account_sid
-
-    @property
-    def twilio_auth_token(self) -> str:
-        """The auth token accepted with :attr:`twilio_account_sid` (32 hex)."""
-        return self._twilio.credentials.auth_token
-
-    @property
-    def twilio_api_key(self) -> str:
-        """The API key SID (``SK`` + 32 hex) accepted with :attr:`twilio_api_secret`."""
-        return self._twilio.credentials.api_key
-
-    @property
-    def twilio_api_secret(self) -> str:
-        """The API key secret (32 letters and digits) accepted with :attr:`twilio_api_key`."""
-        return self._twilio.credentials.api_secret
+        A connection the client closed stops counting at once, even while the server is
+        still handling its request (aiohttp lets such a handler run to its end).
+        """
+        runner = self._runner
+        if runner is None or runner.server is None:
+            return 0
+        return sum(1 for handler in runner.server.connections if handler.transport is not None)
 
     def banner(self) -> list[str]:
         """What ``serve`` and ``confclient sandbox`` print: where it serves, then
@@ -257,183 +237,65 @@ class Sandbox:
         return [*lines, *self.describe()]
 
     def describe(self) -> list[str]:
-        """One line per provider with its base URL and test credentials (what ``serve`` prints)."""
-        return [
-            f"telnyx  base_url={self.telnyx_base_url}  api_key={self.telnyx_api_key}",
-            f"twilio  base_url={self.twilio_base_url}  account_sid={self.twilio_account_sid}"
-            f"  auth_token={self.twilio_auth_token}",
-        ]
+        """One line per provider with its base URL and the options a client needs, e.g.
+        ``telnyx  base_url=http://127.0.0.1:8765/v2  api_key=KEYsandbox...``."""
+        lines = []
+        for name in self._emulators:
+            base_url = self.base_url_of(name)
+            options = self._emulators[name].client_options(base_url)
+            shown = [f"base_url={base_url}"]
+            shown += [f"{key}={value}" for key, value in options.items() if key != "base_url"]
+            lines.append("  ".join([name, *shown]))
+        return lines
 
-    # -- knobs
-
-    @property
-    def stats(self) -> SandboxStats:
-        """Traffic counters (requests, paths, queries, faults, created, in-flight)."""
-        return self._stats
-
-    @property
-    def latency_ms(self) -> float:
-        """Current per-request latency in milliseconds."""
-        return self._injector.latency_ms
-
-    @property
-    def fault_rate(self) -> float:
-        """Current probability of a random fault per request."""
-        return self._injector.fault_rate
-
-    @property
-    def queued_faults(self) -> tuple[QueuedFault, ...]:
-        """Faults queued by :meth:`queue_faults` and not yet used."""
-        return self._injector.queued
-
-    def set_latency(self, ms: float) -> None:
-        """Delay every subsequent request by ``ms`` milliseconds (0 disables)."""
-        self._injector.latency_ms = ms
-
-    def insert_while_listing(self, every: int) -> None:
-        """From now on, every ``every``-th Telnyx list request first inserts a new conference
-        at the top of the listed region, so records shift under a client that pages by number
-        (0 turns it off). ``stats.created`` does not count these; ``telnyx_inserted`` does.
-        """
-        if isinstance(every, bool) or not isinstance(every, int) or every < 0:
-            raise ValueError(f"every must be an integer >= 0, got {every!r}")
-        self._telnyx.insert_every = every
-
-    @property
-    def telnyx_inserted(self) -> int:
-        """Conferences inserted by :meth:`insert_while_listing` so far."""
-        return self._telnyx.inserted
-
-    def set_fault_rate(self, rate: float) -> None:
-        """Set the probability (0..1) of a random fault per request."""
-        self._injector.fault_rate = rate
-
-    def queue_faults(self, *kinds: str, path_prefix: str = "", method: str | None = None) -> None:
-        """Give the next requests whose raw path starts with ``path_prefix`` (and whose method
-        is ``method``, if given) these faults, one per request, in order::
-
-            sb.queue_faults("503", "429", path_prefix="/v2/conferences")
-
-        Queued faults are used before any random one; kinds are :class:`FaultKind` values.
-        """
-        self._injector.queue(kinds, path_prefix=path_prefix, method=method)
-
-    def clear_faults(self) -> None:
-        """Forget every queued fault."""
-        self._injector.clear()
-
-    @property
-    def redirect_origin(self) -> str:
-        """Where the ``redirect`` fault points: ``307`` to the request's own path and query on
-        this origin (default ``http://127.0.0.2:9``, another host). Set it to a trap server's
-        origin to check that a client sends nothing there. Only the origin of the value is kept.
-        """
-        return self._injector.redirect_origin
-
-    @redirect_origin.setter
-    def redirect_origin(self, value: str) -> None:
-        self._injector.redirect_origin = value
-
-    @property
-    def open_connections(self) -> int:
-        """Client connections open to the server right now (0 when it is not running).
-
-        A connection the client closed stops counting at once, even while the server is
-        still handling its request (aiohttp lets such a handler run to its end).
-        """
-        runner = self._runner
-        if runner is None or runner.server is None:
-            return 0
-        return sum(1 for handler in runner.server.connections if handler.transport is not None)
-
-    @property
-    def twilio_next_page_origin(self) -> str | None:
-        """When set (e.g. ``"http://127.0.0.2:9"``), every Twilio ``next_page_url`` is on this
-        scheme, host and port instead of the request's own: a client must refuse to follow it.
-
-        Only the origin of the value is kept (``None``, the default, turns the knob off).
-        """
-        return self._twilio.next_page_origin
-
-    @twilio_next_page_origin.setter
-    def twilio_next_page_origin(self, value: str | None) -> None:
-        self._twilio.next_page_origin = value
-
-    @property
-    def twilio_repeat_next_page(self) -> bool:
-        """When true, every Twilio page's ``next_page_url`` is that page's own URL (the last
-        page's included), to test a client's loop guard. Default false."""
-        return self._twilio.repeat_next_page
-
-    @twilio_repeat_next_page.setter
-    def twilio_repeat_next_page(self, value: bool) -> None:
-        self._twilio.repeat_next_page = bool(value)
-
-    # -- data
-
-    def telnyx_records(self, region: str = DEFAULT_REGION) -> list[dict[str, Any]]:
-        """The raw Telnyx records of ``region`` in the API's list order (decoded copies)."""
-        return self._telnyx.records(region)
-
-    @property
-    def telnyx_regions(self) -> tuple[str, ...]:
-        """The Telnyx data regions (values of the ``region`` parameter)."""
-        return TELNYX_REGIONS
-
-    def twilio_records(self, mixer_region: str | None = None) -> list[dict[str, Any]]:
-        """The raw Twilio records of ``mixer_region`` (all regions merged when ``None``) in the
-        API's list order (decoded copies).
-
-        Their ``url`` and ``links`` are on :attr:`base_url` while the sandbox runs (what a
-        client addressing it by that URL receives), on ``https://insights.twilio.com`` when not.
-        """
-        origin = self.base_url if self.running else CANONICAL_ORIGIN
-        return self._twilio.records(mixer_region, origin)
-
-    @property
-    def twilio_mixer_regions(self) -> tuple[str, ...]:
-        """The documented Twilio mixer regions (values of the ``MixerRegion`` parameter; any
-        other value is a 400)."""
-        return TWILIO_MIXER_REGIONS
-
-    # -- clients
+    # -- the providers
 
     @property
     def providers(self) -> tuple[str, ...]:
-        """The providers this sandbox serves, as named to :meth:`connect`."""
-        return PROVIDERS
+        """The providers this sandbox serves, by name."""
+        return tuple(self._emulators)
 
-    def _check_provider(self, provider: str) -> None:
-        if provider not in PROVIDERS:
+    def emulator(self, provider: str) -> Emulator:
+        """The emulator serving ``provider`` (its state and knobs)."""
+        emulator = self._emulators.get(provider)
+        if emulator is None:
             raise ValueError(
-                f"unknown sandbox provider {provider!r}; the sandbox serves: {', '.join(PROVIDERS)}"
+                f"unknown sandbox provider {provider!r}; the sandbox serves: "
+                f"{', '.join(self._emulators)}"
             )
+        return emulator
 
     def base_url_of(self, provider: str) -> str:
-        """The API root of ``provider`` on this sandbox (what its ``base_url`` option takes)."""
-        self._check_provider(provider)
-        return self.telnyx_base_url if provider == "telnyx" else self.twilio_base_url
+        """The API root of ``provider`` on this sandbox, with its version, like
+        ``https://api.telnyx.com/v2`` (raises ``RuntimeError`` until :meth:`start`)."""
+        return self.base_url + self.emulator(provider).prefix
 
     def client_options(self, provider: str) -> dict[str, Any]:
-        """Keyword options of ``confclient.connect(provider, ...)`` for this sandbox."""
-        self._check_provider(provider)
-        if provider == "twilio":
-            return {
-                "base_url": self.twilio_base_url,
-                "account_sid": self.twilio_account_sid,
-                "auth_token": self.twilio_auth_token,
-            }
-        return {"base_url": self.telnyx_base_url, "api_key": self.telnyx_api_key}
+        """The options of ``confclient.connect(provider, **options)`` for this sandbox."""
+        return self.emulator(provider).client_options(self.base_url_of(provider))
 
     def environment(self, provider: str) -> dict[str, str]:
         """The environment variables that give :meth:`client_options` to
-        ``confclient.connect_from_env()`` and the command (the provider's own
-        ``env_variables``)."""
-        # Imported here: the sandbox stays importable (and usable as a bare server) on its own.
+        ``confclient.connect_from_env()`` and the command: the variable the provider's
+        service reads each option from (its ``env_variables``). Add ``CONFCLIENT_PROVIDER``
+        to choose the provider that way too."""
         from confclient.config import load_provider
 
-        variables = load_provider(provider).env_variables  # type: ignore[attr-defined]
-        return {variables[option]: value for option, value in self.client_options(provider).items()}
+        options = self.client_options(provider)
+        variables: Mapping[str, str] = getattr(load_provider(provider), "env_variables", {})
+        unnamed = sorted(set(options) - set(variables))
+        if unnamed:
+            raise ValueError(
+                f"provider {provider!r} names no environment variable for {', '.join(unnamed)}"
+            )
+        return {variables[option]: str(value) for option, value in options.items()}
+
+    def records(self, provider: str, region: str | None = None) -> list[dict[str, Any]]:
+        """The raw records ``provider`` serves for ``region`` in the API's list order (decoded
+        copies); without a region, what a request naming none lists. Records that hold
+        absolute URLs have them on :attr:`base_url` while the sandbox runs (what a client
+        addressing it by that URL receives), on the provider's own origin when not."""
+        return self.emulator(provider).records(region, self.base_url if self.running else None)
 
     def connect(self, provider: str, /, **options: Any) -> Any:
         """A ``confclient`` service wired to this sandbox's URL and credentials.
@@ -445,54 +307,73 @@ class Sandbox:
             async with sb.connect("twilio", timeout=5) as svc:
                 ...
         """
-        import confclient
+        wired = self.client_options(provider)
+        import confclient  # here: the sandbox is usable as a bare server without the client
 
-        return confclient.connect(  # type: ignore[attr-defined,unused-ignore]
-            provider, **self.client_options(provider), **options
-        )
+        return confclient.connect(provider, **wired, **options)  # type: ignore[attr-defined,unused-ignore]
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for names not found normally: sb.<provider>_<what>.
+        found = self._provider_attribute(name)
+        if found is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        provider, what = found
+        emulator = self._emulators[provider]
+        if what == "base_url":
+            return self.base_url_of(provider)
+        if what == "records":
+            return functools.partial(self.records, provider)
+        if what == "regions":
+            return emulator.regions
+        if what in emulator.credentials:
+            return emulator.credentials[what]
+        return getattr(emulator, what)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        found = self._provider_attribute(name) if not name.startswith("_") else None
+        if found is not None and found[1] in _knobs(self._emulators[found[0]]):
+            setattr(self._emulators[found[0]], found[1], value)
+        else:
+            super().__setattr__(name, value)
+
+    def _provider_attribute(self, name: str) -> tuple[str, str] | None:
+        """``(provider, what)`` for a name ``<provider>_<what>`` the sandbox offers."""
+        emulators: Mapping[str, Emulator] | None = self.__dict__.get("_emulators")
+        if emulators is None or name.startswith("_"):
+            return None
+        for provider in sorted(emulators, key=len, reverse=True):  # "a_b_x" before "a_x"
+            if name.startswith(provider + "_"):
+                what = name[len(provider) + 1 :]
+                emulator = emulators[provider]
+                generic = what in ("base_url", "records", "regions")
+                if generic or what in emulator.credentials or what in _knobs(emulator):
+                    return provider, what
+        return None
+
+    # -- knobs (latency, faults and counters: see FaultKnobs)
+
+    def insert_while_listing(self, every: int) -> None:
+        """From now on, every ``every``-th list request of a provider that pages by number
+        (Telnyx) first inserts a new conference at the top of the listed region, so records
+        shift under a client (0 turns it off). ``stats.created`` does not count these; the
+        provider's own counter does (``telnyx_inserted``).
+        """
+        if isinstance(every, bool) or not isinstance(every, int) or every < 0:
+            raise ValueError(f"every must be an integer >= 0, got {every!r}")
+        inserters: list[Callable[[int], None]] = [
+            method
+            for emulator in self._emulators.values()
+            if (method := getattr(emulator, "insert_while_listing", None)) is not None
+        ]
+        if not inserters:
+            raise ValueError(
+                "no provider of this sandbox inserts while listing "
+                f"(it serves: {', '.join(self._emulators)})"
+            )
+        for insert in inserters:
+            insert(every)
 
 
-async def _serve_until_stopped(sandbox: Sandbox, print_fn: Callable[[str], object]) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError, ValueError):
-            # Windows, or not the main thread: Ctrl-C still ends asyncio.run below.
-            continue
-        installed.append(sig)
-    try:
-        async with sandbox:
-            for line in sandbox.banner():
-                print_fn(line)
-            if print_fn is builtins.print:
-                sys.stdout.flush()
-            await stop.wait()
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
-
-
-def serve(
-    *,
-    host: str = "127.0.0.1",
-    port: int = 8765,
-    seed: int = 0,
-    size: int = 100,
-    latency_ms: float = 0,
-    fault_rate: float = 0.0,
-    print_fn: Callable[[str], object] = print,
-) -> None:
-    """Run a sandbox in the foreground until Ctrl-C or SIGTERM.
-
-    First prints the server root, then one line per provider with its base URL and
-    credentials, e.g. ``telnyx  base_url=http://127.0.0.1:8765/v2  api_key=KEYsandbox...`` and
-    ``twilio  base_url=http://127.0.0.1:8765/v1  account_sid=AC...  auth_token=...``.
-    """
-    sandbox = Sandbox(
-        seed=seed, size=size, latency_ms=latency_ms, fault_rate=fault_rate, host=host, port=port
-    )
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve_until_stopped(sandbox, print_fn))
+def _knobs(emulator: Emulator) -> frozenset[str]:
+    knobs: frozenset[str] = getattr(emulator, "attributes", frozenset())
+    return knobs

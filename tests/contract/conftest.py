@@ -1,14 +1,18 @@
-"""The contract suite's only provider-specific part: one :class:`ProviderProfile` per provider.
+"""The contract suite's provider profiles, derived from what each provider declares.
 
 Every test in ``tests/contract/`` takes the ``profile`` fixture and is run once per provider
-that :func:`confclient.available_providers` lists. Adding a provider to confclient (and to the
-sandbox) means adding one entry to :data:`PROFILES`; a registered provider without one makes
+that :func:`confclient.available_providers` lists, plus the toy provider of ``tests/toy``
+(registered for each test by its fixture). A provider's :class:`ProviderProfile` is derived
+from its service class (``emulator``) and its emulator (``regions``, ``default_region``,
+``credentials``, ``facts``: a :class:`confclient.sandbox.ContractFacts`): adding a provider
+touches its own folder only. A registered provider whose profile cannot be derived makes
 every contract test fail for it instead of being skipped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,15 +22,16 @@ import aiohttp
 import pytest
 
 import confclient
-import confclient_telnyx.records
-import confclient_twilio.records
-from confclient.sandbox import Sandbox
-from tests.sandbox.sandbox_helpers import Api, Reply, TwilioApi
+from confclient import ConferenceStatus
+from confclient.sandbox import ContractFacts, Sandbox
+from confclient.sandbox._mount import emulator_class
+from tests.toy.registration import TOY
 
 from ._support import FAST_RETRY, SEED, SIZE, assert_gc_warns_nothing
 
 Records = Callable[[Sandbox, str], list[dict[str, Any]]]
 Connector = Callable[..., Any]
+Reply = tuple[int, Mapping[str, str], Any]
 NativeLister = Callable[[aiohttp.ClientSession, Sandbox, str], Awaitable[Reply]]
 ErrorParser = Callable[[int, Mapping[str, str], object], confclient.APIError]
 
@@ -80,89 +85,113 @@ class ProviderProfile:
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
-
-PROFILES: Mapping[str, ProviderProfile] = {
-    profile.name: profile
-    for profile in (
-        ProviderProfile(
-            name="telnyx",
-            connect=lambda sb, **options: sb.connect("telnyx", **options),
-            connect_wrong_credentials=lambda sb, **options: confclient.connect(
-                "telnyx", api_key="KEYwrong", base_url=sb.telnyx_base_url, **options
-            ),
-            region="US",  # the region Telnyx retrieves from when none is given
-            records=lambda sb, region: sb.telnyx_records(region),
-            id_field="id",
-            status_field="status",
-            native_completed="completed",
-            missing_id="3fa85f64-5717-4562-b3fc-2c963f66afa6",
-            supports_create=True,
-            create_fields={"call_control_id": "v3:contract-suite", "name": "Contract suite"},
-            max_page_size=250,
-            fault_path_prefix="/v2/conferences",
-            sandbox_regions=lambda sb: sb.telnyx_regions,
-            undocumented_region="Asia Pacific",
-            list_natively=lambda session, sb, region: Api(session, sb).list(region=region),
-            region_parameter="region",
-            region_refusal=(422, "10032"),
-            parse_error=confclient_telnyx.records.parse_error,
-            unsupported_filters={"created_after": _EPOCH, "created_before": _FAR_FUTURE},
-        ),
-        ProviderProfile(
-            name="twilio",
-            connect=lambda sb, **options: sb.connect("twilio", **options),
-            connect_wrong_credentials=lambda sb, **options: confclient.connect(
-                "twilio",
-                account_sid=sb.twilio_account_sid,
-                auth_token="0" * 32,
-                base_url=sb.twilio_base_url,
-                **options,
-            ),
-            region="us1",
-            records=lambda sb, region: sb.twilio_records(region),
-            id_field="conference_sid",
-            status_field="status",
-            native_completed="completed",
-            missing_id="CF" + "0" * 32,
-            supports_create=False,
-            create_fields=None,
-            max_page_size=1000,
-            fault_path_prefix="/v1/Conferences",
-            sandbox_regions=lambda sb: sb.twilio_mixer_regions,
-            # A participant region: documented for participants, never as a mixer region.
-            undocumented_region="us2",
-            list_natively=lambda session, sb, region: TwilioApi(session, sb).list(
-                MixerRegion=region
-            ),
-            region_parameter="MixerRegion",
-            region_refusal=(400, "20001"),
-            parse_error=confclient_twilio.records.parse_error,
-            unsupported_filters={},
-        ),
-    )
+#: A valid value of each neutral list filter, to show that a provider refuses one it cannot
+#: apply (``ContractFacts.unfilterable``).
+_FILTER_VALUES: Mapping[str, Any] = {
+    "created_after": _EPOCH,
+    "created_before": _FAR_FUTURE,
+    "name": "Contract suite",
+    "status": ConferenceStatus.COMPLETED,
 }
+
+
+def _load(target: str) -> Any:
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _spoiled(value: str) -> str:
+    # Still well-formed (same length, same kind of character), but not the one accepted.
+    return value[:-1] + ("1" if value.endswith("0") else "0")
+
+
+def _refused_options(sb: Sandbox, name: str) -> dict[str, Any]:
+    """The sandbox's client options for ``name`` with every credential spoiled."""
+    credentials = sb.emulator(name).credentials
+    options = sb.client_options(name)
+    return {k: _spoiled(v) if k in credentials else v for k, v in options.items()}
+
+
+async def _list_natively(
+    name: str, session: aiohttp.ClientSession, sb: Sandbox, region: str
+) -> Reply:
+    emulator = sb.emulator(name)
+    facts: ContractFacts = emulator.facts
+    url = sb.base_url_of(name) + facts.list_path
+    params = {facts.region_parameter: region}
+    async with session.get(url, params=params, headers=emulator.auth_headers()) as response:
+        assert response.content_type == "application/json"
+        return response.status, response.headers, await response.json()
+
+
+def derive_profile(name: str) -> ProviderProfile:
+    """The profile of a registered provider, from its service class and its emulator."""
+    emulator = emulator_class(name)
+    if emulator is None:
+        raise LookupError(f"provider {name!r} names no emulator (its service's `emulator`)")
+    facts = getattr(emulator, "facts", None)
+    if not isinstance(facts, ContractFacts):
+        raise LookupError(f"the emulator of {name!r} states no `facts` (a ContractFacts)")
+    return ProviderProfile(
+        name=name,
+        connect=lambda sb, **options: sb.connect(name, **options),
+        connect_wrong_credentials=lambda sb, **options: confclient.connect(
+            name, **_refused_options(sb, name), **options
+        ),
+        # The region a request naming none gets, where there is one (Telnyx's US).
+        region=getattr(emulator, "default_region", None) or emulator.regions[0],
+        records=lambda sb, region: sb.records(name, region),
+        id_field=facts.id_key,
+        status_field=facts.status_key,
+        native_completed=facts.completed_status,
+        missing_id=facts.missing_id,
+        supports_create=facts.create_example is not None,
+        create_fields=facts.create_example,
+        max_page_size=facts.max_page_size,
+        fault_path_prefix=emulator.prefix + facts.list_path,  # the conference routes
+        sandbox_regions=lambda sb: sb.emulator(name).regions,
+        undocumented_region=facts.refused_region,
+        list_natively=lambda session, sb, region: _list_natively(name, session, sb, region),
+        region_parameter=facts.region_parameter,
+        region_refusal=facts.region_refusal,
+        parse_error=_load(facts.error_parser),
+        unsupported_filters={f: _FILTER_VALUES[f] for f in sorted(facts.unfilterable)},
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "provider_name" in metafunc.fixturenames:
-        names = sorted(confclient.available_providers())
+        names = sorted({*confclient.available_providers(), TOY})
         metafunc.parametrize("provider_name", names, ids=names)
+
+
+@pytest.fixture(autouse=True)
+def _toy_registered(toy_provider: str) -> str:
+    """Every contract test runs with the toy provider registered (served by the sandbox too):
+    a provider added by registration alone gets the whole suite."""
+    return toy_provider
 
 
 @pytest.fixture
 def profiles() -> Mapping[str, ProviderProfile]:
-    return PROFILES
+    derived = {}
+    for name in confclient.available_providers():
+        try:
+            derived[name] = derive_profile(name)
+        except (LookupError, confclient.ConfigurationError):
+            continue  # test_every_registered_provider_has_a_profile names it
+    return derived
 
 
 @pytest.fixture
 def profile(provider_name: str) -> ProviderProfile:
-    found = PROFILES.get(provider_name)
-    if found is None:
+    try:
+        return derive_profile(provider_name)
+    except (LookupError, confclient.ConfigurationError) as exc:
         pytest.fail(
-            f"provider {provider_name!r} is registered but has no ProviderProfile in "
-            "tests/contract/conftest.py: add one to PROFILES to run the contract suite on it"
+            f"provider {provider_name!r} is registered but its contract profile cannot be "
+            f"derived: {exc}"
         )
-    return found
 
 
 @pytest.fixture

@@ -1,12 +1,14 @@
-"""Thin helpers over plain aiohttp for talking to the sandbox (no confclient client code)."""
+"""Thin helpers over plain aiohttp for talking to the sandbox (no confclient client code), and
+the fixtures of the sandbox's tests and of the emulators' (each conftest imports them)."""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
+import pytest
 import yarl
 
 from confclient.sandbox import Sandbox
@@ -126,3 +128,25 @@ class TwilioApi:
             urls.append(url)
             records.extend(body["conferences"])
         return records, urls
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    async with Sandbox(seed=0, size=100) as sb:
+        yield sb
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as client:
+        yield client
+
+
+@pytest.fixture
+def api(session: aiohttp.ClientSession, sandbox: Sandbox) -> Api:
+    return Api(session, sandbox)
+
+
+@pytest.fixture
+def twilio(session: aiohttp.ClientSession, sandbox: Sandbox) -> TwilioApi:
+    return TwilioApi(session, sandbox)

@@ -11,7 +11,7 @@ import pytest
 import yarl
 
 from confclient.sandbox import Sandbox
-from confclient.sandbox._twilio import encode_page_token
+from confclient_twilio.emulator.query import encode_page_token
 from tests.sandbox.sandbox_helpers import TwilioApi
 
 Record = dict[str, Any]

@@ -1,8 +1,8 @@
 """Deterministic, seeded Twilio Voice Insights conference summaries for the sandbox.
 
-Like :mod:`._data`, everything here is a pure function of ``seed`` and of the mixer region asked
-for, with times counted back from the fixed :data:`~._data.EPOCH_MS`, and every record is
-written straight into its canonical JSON bytes.
+Everything here is a pure function of ``seed`` and of the mixer region asked for, with times
+counted back from the sandbox's fixed ``EPOCH_MS``, and every record is written straight into
+its canonical JSON bytes.
 
 Each record's ``url`` and ``links`` are encoded on :data:`CANONICAL_ORIGIN`
 (``https://insights.twilio.com``); the provider swaps in the request's own origin when it serves
@@ -16,13 +16,12 @@ without a fraction (``2026-10-31T09:42:00Z``), about one in five carries millise
 
 from __future__ import annotations
 
-import gc
 import heapq
 import string
 from collections.abc import Iterable
 from typing import Final, NamedTuple
 
-from ._data import EPOCH_MS, TELNYX_CONFERENCE_NAMES, iso_ms, seeded_rng
+from confclient.adapter import CONFERENCE_NAMES, EPOCH_MS, iso_ms, paused_gc, seeded_rng
 
 __all__ = [
     "CANONICAL_ORIGIN",
@@ -176,7 +175,7 @@ def generate_twilio_region(seed: int, mixer_region: str, size: int) -> list[Twil
 
     The order is descending ``create_time``, ties broken by ascending ``conference_sid``. About
     3% of the conferences are ``not_started`` and 5% ``in_progress`` (created in the hours
-    before :data:`~._data.EPOCH_MS`, no end yet), 4% ``summary_timeout`` and the rest
+    before ``EPOCH_MS``, no end yet), 4% ``summary_timeout`` and the rest
     ``completed``. The last hex digit of every ``conference_sid`` is the index of its region in
     :data:`TWILIO_MIXER_REGIONS` (so a retrieve generates one region only).
     """
@@ -184,14 +183,8 @@ def generate_twilio_region(seed: int, mixer_region: str, size: int) -> list[Twil
         raise ValueError(
             f"unknown Twilio mixer region {mixer_region!r}; expected one of {TWILIO_MIXER_REGIONS}"
         )
-    # As for Telnyx: pausing the cyclic collector saves a good share of the time at large sizes.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _generate(seed, mixer_region, size)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _time(ms: int, precise: bool) -> str:
@@ -204,7 +197,7 @@ def _generate(seed: int, mixer_region: str, size: int) -> list[TwilioRow]:
     region_index = TWILIO_MIXER_REGIONS.index(mixer_region)
     account_sid = twilio_credentials(seed).account_sid
     subaccounts = twilio_subaccount_sids(seed)
-    names = TELNYX_CONFERENCE_NAMES
+    names = CONFERENCE_NAMES
     regions = TWILIO_MIXER_REGIONS
     other_regions = tuple(region for region in regions if region != mixer_region)
     suffixes = max(100, size)
@@ -213,7 +206,7 @@ def _generate(seed: int, mixer_region: str, size: int) -> list[TwilioRow]:
     frozen: dict[tuple[str, ...], frozenset[str]] = {(): frozenset()}
 
     def randrange(start: int, stop: int) -> int:
-        # As in _data: far faster than Random.randrange, and uniform enough for fake data.
+        # Far faster than Random.randrange, and uniform enough for fake data.
         return start + int(random_() * (stop - start))
 
     def pick(values: tuple[str, ...]) -> str:

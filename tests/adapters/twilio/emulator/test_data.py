@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from confclient.sandbox import TWILIO_MIXER_REGIONS, Sandbox
-from confclient.sandbox._twilio_data import (
+from confclient_twilio.emulator.data import (
     TWILIO_DETECTED_ISSUES,
     TWILIO_END_REASONS,
     TWILIO_TAGS,

@@ -257,3 +257,19 @@ async def test_no_tasks_left_behind(session: aiohttp.ClientSession) -> None:
         )
     await asyncio.sleep(0)
     assert asyncio.all_tasks() <= before | {asyncio.current_task()}
+
+
+async def test_request_ids_are_unique_and_deterministic(session: object) -> None:
+    import aiohttp
+
+    assert isinstance(session, aiohttp.ClientSession)
+    runs = []
+    for _ in range(2):
+        async with Sandbox(seed=4, size=5) as sb:
+            ids = []
+            for _ in range(3):
+                async with session.get(sb.telnyx_base_url + "/conferences") as response:
+                    ids.append(response.headers["X-Request-Id"])
+            runs.append(ids)
+    assert runs[0] == runs[1]
+    assert len(set(runs[0])) == 3
