@@ -4,7 +4,7 @@ decoded, our secrets redacted from whatever the server sent back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import aiohttp
@@ -100,10 +100,12 @@ def decode_response(
     return Response(method, url, status, headers, data, text)
 
 
-async def read_body(resp: aiohttp.ClientResponse, cap: int, what: str) -> bytes | bytearray:
-    """The body, up to ``cap`` bytes (``what``: the request, for errors); a page of a
-    listing is charged to its memory budget as it arrives (:mod:`confclient._budget`),
-    with what parsing it will take.
+async def read_body(
+    resp: aiohttp.ClientResponse, cap: int, what: Callable[[], str]
+) -> bytes | bytearray:
+    """The body, up to ``cap`` bytes (``what()``: the request, for an error; made only
+    then); a page of a listing is charged to its memory budget as it arrives
+    (:mod:`confclient._budget`), with what parsing it will take.
 
     Read piece by piece into one buffer: a whole-body read would hold the body twice
     (aiohttp's pieces, then their join), and a hostile page is as large as allowed.
@@ -112,7 +114,7 @@ async def read_body(resp: aiohttp.ClientResponse, cap: int, what: str) -> bytes 
     length = resp.content_length
     if length is not None and length > cap:
         raise ResponseTooLargeError(
-            f"{what}: response of {length} bytes exceeds max_body_bytes={cap}; not read"
+            f"{what()}: response of {length} bytes exceeds max_body_bytes={cap}; not read"
         )
     # Content-Length is the size on the wire: a compressed body can decompress to far
     # more, so what is read is counted either way.
@@ -126,13 +128,13 @@ async def read_body(resp: aiohttp.ClientResponse, cap: int, what: str) -> bytes 
         raw += chunk
         if len(raw) > cap:
             raise ResponseTooLargeError(
-                f"{what}: response exceeds max_body_bytes={cap}; reading stopped"
+                f"{what()}: response exceeds max_body_bytes={cap}; reading stopped"
             )
     if page is not None:
         parsed = parsed_size_estimate(raw)
         if parsed + len(raw) > page.limit:
             raise ResponseTooLargeError(
-                f"{what}: a page of "
+                f"{what()}: a page of "
                 f"{parsed // PARSED_BYTES_PER_VALUE:,} JSON values would take about "
                 f"{(parsed + len(raw)) / 2**20:.0f} MiB once parsed, more than the "
                 f"listing's memory budget of {page.limit / 2**20:.0f} MiB; not parsed"

@@ -383,7 +383,8 @@ class Transport:
                 raw = await read_body(
                     resp,
                     self.max_body_bytes,
-                    f"{self.provider}: {method} {self._origin.where(url)}",
+                    # Described only when an error needs it (not for every response).
+                    lambda: f"{self.provider}: {method} {self._origin.where(url)}",
                 )
                 status = resp.status
                 resp_headers: Mapping[str, str] = resp.headers
