@@ -114,7 +114,7 @@ def parse_page(
     if not 200 <= status < 300:
         raise parse_error(status, headers, data, text, method=method, url=url)
     records, meta = parse_envelope(status, headers, data, text)
-    params = dict(check_cursor(cursor))
+    params = dict(cursor["q"])  # checked when the request was made (page_params)
     number: int = cursor["n"]
     if meta.total_pages is not None:
         # An empty page before the last is the pager's to refuse, not a silent end.
