@@ -6,13 +6,10 @@ its client options, its environment variables): nothing here names a provider.
 
 from __future__ import annotations
 
-import asyncio
 import shlex
-import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import click
@@ -34,31 +31,14 @@ def _exports(sandbox: Any, provider: str) -> str:
     return " ".join(f"{name}={shlex.quote(value)}" for name, value in variables)
 
 
-async def _serve(sandbox: Any, echo: Callable[[str], None]) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError, ValueError):
-            continue
-        installed.append(sig)
-    try:
-        async with sandbox:
-            for line in sandbox.banner():
-                echo(line)
-            echo("")
-            echo("Use it from a shell:")
-            for provider in sandbox.providers:
-                echo(f"  export {_exports(sandbox, provider)}")
-            if sandbox.providers:
-                echo(f"  confclient list --provider {sandbox.providers[0]} --region all")
-            echo("Ctrl-C stops it.")
-            await stop.wait()
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
+def _shell_hints(sandbox: Any) -> list[str]:
+    """What the command prints after the banner: how to use the sandbox from a shell."""
+    lines = ["", "Use it from a shell:"]
+    lines += [f"  export {_exports(sandbox, provider)}" for provider in sandbox.providers]
+    if sandbox.providers:
+        lines.append(f"  confclient list --provider {sandbox.providers[0]} --region all")
+    lines.append("Ctrl-C stops it.")
+    return lines
 
 
 @click.command("sandbox")
@@ -98,6 +78,7 @@ def sandbox_command(
 ) -> None:
     """Serve every provider's API on loopback (test data, test credentials) until Ctrl-C."""
     from confclient.sandbox import Sandbox
+    from confclient.sandbox._serve import serve_until_stopped
 
     sandbox = Sandbox(
         seed=seed, size=size, latency_ms=latency_ms, fault_rate=fault_rate, host=host, port=port
@@ -108,7 +89,7 @@ def sandbox_command(
         sys.stdout.flush()
 
     try:
-        run_async(_serve(sandbox, echo))
+        run_async(serve_until_stopped(sandbox, echo, _shell_hints))
     except OSError as exc:
         click.echo(
             f"confclient: error: cannot serve on {host}:{port}: {exc.strerror or exc}", err=True

@@ -7,14 +7,20 @@ import builtins
 import contextlib
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ._sandbox import Sandbox
 
-__all__ = ["serve"]
+__all__ = ["serve", "serve_until_stopped"]
 
 
-async def _serve_until_stopped(sandbox: Sandbox, print_fn: Callable[[str], object]) -> None:
+async def serve_until_stopped(
+    sandbox: Sandbox,
+    print_fn: Callable[[str], object],
+    more: Callable[[Sandbox], Iterable[str]] = lambda _sandbox: (),
+) -> None:
+    """Serve ``sandbox`` until SIGINT or SIGTERM, printing its banner once it listens, then
+    the lines ``more(sandbox)`` gives (what the command adds)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []
@@ -27,7 +33,7 @@ async def _serve_until_stopped(sandbox: Sandbox, print_fn: Callable[[str], objec
         installed.append(sig)
     try:
         async with sandbox:
-            for line in sandbox.banner():
+            for line in (*sandbox.banner(), *more(sandbox)):
                 print_fn(line)
             if print_fn is builtins.print:
                 sys.stdout.flush()
@@ -57,4 +63,4 @@ def serve(
         seed=seed, size=size, latency_ms=latency_ms, fault_rate=fault_rate, host=host, port=port
     )
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve_until_stopped(sandbox, print_fn))
+        asyncio.run(serve_until_stopped(sandbox, print_fn))
