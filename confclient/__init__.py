@@ -6,9 +6,9 @@
 ...         print(conf.id, conf.name, conf.status)
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ._lazy import lazy_exports
 from ._version import __version__
 
 # The public names are loaded on first use (PEP 562): `import confclient` stays cheap, which
@@ -93,18 +93,7 @@ _LAZY: dict[str, str] = {
     "unregister_provider": "config",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports("confclient", _LAZY, globals())
 
 
 __all__ = [

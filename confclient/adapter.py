@@ -22,8 +22,9 @@ from here loads no I/O machinery.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._options import ServiceOptions, TransportSettings
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY: dict[str, str] = {
+    "lazy_exports": "_lazy",
     "BaseConferenceService": "service",
     "CreateField": "query",
     "Cursor": "_page",
@@ -95,18 +97,7 @@ _LAZY: dict[str, str] = {
     "trusted_conference": "model",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"confclient.{module}"), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports("confclient", _LAZY, globals())
 
 
 __all__ = [
@@ -140,6 +131,7 @@ __all__ = [
     "freeze_record",
     "json_array",
     "json_object",
+    "lazy_exports",
     "make_strict_converter",
     "parse_timestamp",
     "positive_int",

@@ -5,8 +5,9 @@ first use (PEP 562): importing a pure module (``params``, ``records``, ``pages``
 I/O machinery, and neither does importing the package.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from confclient.adapter import lazy_exports
 
 if TYPE_CHECKING:
     from .params import REGIONS
@@ -18,14 +19,7 @@ _LAZY: dict[str, str] = {
     "TelnyxConferenceService": "service",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
 
 
 __all__ = [
