@@ -1,8 +1,7 @@
 """Toy rooms -> :class:`Conference`, and the toy API's error answers -> errors (pure).
 
-A room: ``{"id", "title", "zone", "state", "opened"}``; a page:
-``{"rooms": [...], "next": <position> | null}``; an error:
-``{"error": {"code", "message"}}``.
+A room: ``{"id", "title", "zone", "state", "opened"}``; an error:
+``{"error": {"code", "message"}}``. (A page of rooms: :mod:`.pages`.)
 """
 
 from __future__ import annotations
@@ -11,11 +10,11 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from confclient import APIError, Conference, ConferenceStatus, DecodeError, ErrorDetail
-from confclient.adapter import api_error, json_array, json_object, parse_timestamp
+from confclient.adapter import api_error, json_object, parse_timestamp
 
 from .params import PROVIDER, STATES
 
-__all__ = ["parse_error", "parse_page", "parse_room", "to_conference"]
+__all__ = ["parse_error", "parse_room", "to_conference"]
 
 _STATUSES: Final = {native: status for status, native in STATES.items()}
 
@@ -57,18 +56,6 @@ def parse_error(
     else:
         detail = ErrorDetail(title=f"HTTP {status}", detail=text[:200] or None)
     return api_error(status, PROVIDER, [detail], headers=headers, method=method, url=url)
-
-
-def parse_page(
-    status: int, headers: Mapping[str, Any], data: object, text: str = ""
-) -> tuple[list[Conference], str | None]:
-    """A list answer: its rooms and the position of the next page (``None``: the last)."""
-    body = json_object(status, headers, data, text, provider=PROVIDER, parse_error=parse_error)
-    rooms = json_array(body, "rooms", provider=PROVIDER, status=status, headers=headers)
-    after = body.get("next")
-    if not (after is None or isinstance(after, str)):
-        raise DecodeError("toy: next is not a string", provider=PROVIDER, field="next")
-    return [to_conference(room, f"rooms[{i}]") for i, room in enumerate(rooms)], after
 
 
 def parse_room(status: int, headers: Mapping[str, Any], data: object, text: str = "") -> Conference:
