@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import gc
-import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp.web_protocol
 
 import confclient
+from tests._checks import resource_warnings_on_gc
 
 SEED = 3
 SIZE = 40  # records per region: six pages at PAGE_SIZE, the last one shorter
@@ -49,19 +47,7 @@ def assert_no_client_tasks() -> None:
     assert not left, f"tasks still pending: {left}"
 
 
-async def wait_until(condition: Callable[[], bool]) -> None:
-    """Poll ``condition`` (e.g. a sandbox counter) until it holds; fail after 5 s."""
-    for _ in range(2500):
-        if condition():
-            return
-        await asyncio.sleep(0.002)
-    raise AssertionError("condition not met within 5 s")
-
-
 def assert_gc_warns_nothing() -> None:
     """Collect garbage; fail on any ResourceWarning (an unclosed session, connector, socket)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        gc.collect()
-    leaked = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    leaked = resource_warnings_on_gc()
     assert not leaked, leaked

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import pytest
 
+from tests._checks import wait_until
+
 from ._support import (
     FAST_RETRY,
     PAGE_SIZE,
     assert_gc_warns_nothing,
     assert_no_client_tasks,
     client_tasks,
-    wait_until,
 )
 
 if TYPE_CHECKING:

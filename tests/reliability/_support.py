@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import pickle
 import traceback
-import warnings
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -55,16 +53,6 @@ def client_tasks() -> list[asyncio.Task[Any]]:
     ]
 
 
-async def wait_until(condition: Callable[[], bool], within: float = 5.0) -> None:
-    """Poll ``condition`` until it holds; fail after ``within`` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"condition not met within {within} s")
-        await asyncio.sleep(0.002)
-
-
 async def error_of(call: Awaitable[Any]) -> BaseException:
     """The exception ``call`` raises (the test fails if it raises none)."""
     try:
@@ -72,15 +60,6 @@ async def error_of(call: Awaitable[Any]) -> BaseException:
     except BaseException as exc:
         return exc
     raise AssertionError("expected the call to fail")
-
-
-def resource_warnings_on_gc() -> list[str]:
-    """Collect garbage and return every ResourceWarning it raised (an unclosed session,
-    connector, socket or transport)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        gc.collect()
-    return [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
 
 
 def attempts_by_target(sb: Sandbox) -> Counter[str]:

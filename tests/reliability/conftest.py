@@ -40,8 +40,9 @@ from typing import Any
 import pytest
 
 from confclient import transport as transport_module
+from tests._checks import resource_warnings_on_gc
 
-from ._support import EXAMPLE_GUARD, HANG_GUARD, resource_warnings_on_gc
+from ._support import EXAMPLE_GUARD, HANG_GUARD
 
 
 def _guarded(

@@ -23,8 +23,9 @@ import pytest
 import confclient
 from confclient import RetryPolicy
 from confclient.sandbox import Sandbox
+from tests._checks import resource_warnings_on_gc, wait_until
 
-from ._support import client_tasks, resource_warnings_on_gc, wait_until
+from ._support import client_tasks
 
 LISTINGS = 200
 SEED = 20240607

@@ -59,6 +59,7 @@ from confclient.paging import encode_resume_token
 from confclient.sandbox import Sandbox
 from confclient.transport import Transport
 from confclient_twilio.records import RETRY_RULES as TWILIO_RULES
+from tests._checks import wait_until
 
 from ._support import (
     FAST,
@@ -69,7 +70,6 @@ from ._support import (
     serve,
     texts_of,
     trap,
-    wait_until,
 )
 
 KEY = "KEYhostile0123456789abcdefABCDEF"

@@ -17,8 +17,9 @@ import pytest
 
 from confclient import RetryPolicy, Timeout, TransportTimeoutError
 from confclient.sandbox import Sandbox
+from tests._checks import wait_until
 
-from ._support import ONE_REGION, client_tasks, wait_until
+from ._support import ONE_REGION, client_tasks
 
 LIMIT = 0.15  # seconds: the one limit each test sets
 SLACK = 1.0  # seconds: scheduling on a busy 2-core machine, never a stall's length
