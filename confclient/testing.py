@@ -315,7 +315,8 @@ class ThreadedSandbox:
         provider, _, what = name.rpartition("_")
         if what == "records" and provider in self.__dict__.get("_client_options", {}):
             return functools.partial(self.records, provider)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        hint = "" if addresses else " (provider attributes exist once the sandbox has started)"
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}{hint}")
 
     # -- clients
 

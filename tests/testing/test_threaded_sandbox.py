@@ -102,7 +102,10 @@ def test_life_cycle() -> None:
     assert not sandbox.running
     with pytest.raises(RuntimeError, match="not running"):
         _ = sandbox.stats
+    with pytest.raises(AttributeError, match="exist once the sandbox has started"):
+        _ = sandbox.telnyx_base_url
     with sandbox:
+        assert sandbox.telnyx_base_url.startswith("http://127.0.0.1:")
         assert sandbox.running
         assert repr(sandbox).startswith(f"<ThreadedSandbox {sandbox.base_url}")
         thread = sandbox.call(lambda _sb: threading.current_thread())
