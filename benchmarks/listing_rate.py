@@ -18,7 +18,7 @@ import time
 
 from _sandbox_process import connect, sandbox_process
 
-import confclient
+from confclient._json import using_orjson
 
 
 async def _time_listing(provider: str, root: str, seed: int, region: str) -> tuple[float, int]:
@@ -38,7 +38,6 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")
     cases = [("telnyx", "US", 250), ("twilio", "us1", 1000)]
-    using_orjson = getattr(confclient._json, "using_orjson", "?")
     print(
         f"listing {args.size} records, median of {args.runs} runs, "
         f"latency {args.latency_ms} ms/request, orjson={using_orjson}"
