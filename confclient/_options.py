@@ -85,6 +85,7 @@ class TransportSettings(TypedDict, total=False):
     trace_configs: Sequence[aiohttp.TraceConfig] | None
     allow_insecure_http: bool
     user_agent: str | None
+    pause_gc: bool
 
 
 class ServiceOptions(TransportSettings, total=False):
@@ -128,6 +129,11 @@ def _user_agent(_inst: object, _attr: object, value: Any) -> None:
         raise ConfigurationError("user_agent must be printable text without line breaks")
 
 
+def _bool(_inst: object, attr: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ConfigurationError(f"{attr.name} must be true or false, got {value!r}")
+
+
 @attrs.frozen
 class TransportOptions:
     """The transport options of one service, checked (``provider`` names it in messages)."""
@@ -140,8 +146,11 @@ class TransportOptions:
     max_connections: int = attrs.field(default=DEFAULT_MAX_CONNECTIONS, validator=_at_least(1))
     max_body_bytes: int = attrs.field(default=DEFAULT_MAX_BODY_BYTES, validator=_at_least(1024))
     trace_configs: Sequence[aiohttp.TraceConfig] | None = None
-    allow_insecure_http: bool = False
+    allow_insecure_http: bool = attrs.field(default=False, validator=_bool)
     user_agent: str | None = attrs.field(default=None, validator=_user_agent)
+    pause_gc: bool = attrs.field(default=True, validator=_bool)
+    """Pause the cyclic garbage collector while a page is parsed and decoded
+    (:mod:`confclient._gc` says why and how it is safe)."""
 
 
 def describe_timeout(timeout: Timeout) -> str:

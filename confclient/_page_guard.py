@@ -16,6 +16,7 @@ bytes a page, whatever the listing's size and whatever the server sends.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -24,6 +25,8 @@ from .errors import DecodeError
 from .model import Conference
 
 __all__ = ["MAX_PAGES_WITHOUT_PROGRESS", "PageGuard", "fingerprint"]
+
+_item_id = operator.attrgetter("id")
 
 #: How many pages in a row may bring no new record before a cursor listing is stopped.
 MAX_PAGES_WITHOUT_PROGRESS: Final = 8
@@ -88,7 +91,7 @@ class PageGuard:
                 )
             self._progress(0, where)
             return frozenset()
-        ids = tuple(item.id for item in items)
+        ids = tuple(map(_item_id, items))
         previous, current = self._previous_ids, frozenset(ids)
         self._previous_ids = current
         dropped: frozenset[int] = frozenset()

@@ -14,6 +14,7 @@ from yarl import URL
 
 from . import _json
 from ._budget import CURRENT_PAGE, PARSED_BYTES_PER_VALUE, parsed_size_estimate
+from ._gc import paused_gc
 from ._secrets import Redactor
 from .decoding import request_id_of
 from .errors import ResponseTooLargeError
@@ -75,9 +76,12 @@ def decode_response(
     headers: Mapping[str, str],
     raw: bytes | bytearray,
     redactor: Redactor,
+    *,
+    pause_gc: bool = False,
 ) -> Response:
     """The response as the adapter sees it: JSON decoded, our secrets (``redactor``)
-    redacted from what the server sent (a server, or a proxy, may echo the request back)."""
+    redacted from what the server sent (a server, or a proxy, may echo the request back).
+    ``pause_gc``: parse with the cyclic collector paused (:mod:`confclient._gc`)."""
     if redactor:
         raw = redactor.raw(raw)  # verbatim echoes, in any body
         redacted = redactor.headers(headers)
@@ -87,7 +91,8 @@ def decode_response(
     text = ""
     if raw:
         try:
-            data = _json.loads(raw)
+            with paused_gc(pause_gc):
+                data = _json.loads(raw)
         except NOT_JSON:
             text = raw[:500].decode("utf-8", "replace")
     if redactor and data is not NO_BODY and not 200 <= status < 300 and b"\\" in raw:

@@ -19,7 +19,7 @@ from cattrs.gen import make_dict_structure_fn
 from ._request_id import request_id_of
 from .errors import DecodeError
 
-__all__ = ["make_strict_converter", "parse_timestamp", "structure"]
+__all__ = ["as_utc", "make_strict_converter", "parse_timestamp", "structure"]
 
 T = TypeVar("T")
 
@@ -31,15 +31,25 @@ def parse_timestamp(value: object) -> datetime:
     if type(value) is not str:
         raise TypeError(f"expected an ISO 8601 string, got {type(value).__name__}")
     parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is UTC:  # "...Z" and "+00:00" parse to UTC itself: the common case
+        return parsed
+    return as_utc(parsed)
+
+
+def as_utc(parsed: datetime) -> datetime:
+    """A parsed timestamp in UTC: one without an offset is UTC, another offset is converted
+    (``ValueError`` when that leaves the datetime range). Decoders' hot paths parse with
+    ``datetime.fromisoformat`` inline and call this only when the result is not UTC already.
+    """
     tzinfo = parsed.tzinfo
-    if tzinfo is UTC:  # "...Z" and "+00:00" parse to UTC itself: the common case
+    if tzinfo is UTC:
         return parsed
     if tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     try:
         return parsed.astimezone(UTC)
     except OverflowError:  # "9999-12-31T23:59:59-23:59" is past year 9999 in UTC
-        raise ValueError(f"{value!r} is out of range in UTC") from None
+        raise ValueError(f"{parsed.isoformat()!r} is out of range in UTC") from None
 
 
 def _strict(kind: type, name: str) -> Callable[[object, object], Any]:

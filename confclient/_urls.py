@@ -14,7 +14,13 @@ from yarl import URL
 from ._secrets import Redactor, unprintable_in
 from .errors import ConfigurationError, InvalidRequestError, UnsafeRedirectError
 
-__all__ = ["ApiOrigin", "encode_segment", "off_the_wire", "validate_base_url"]
+__all__ = [
+    "ApiOrigin",
+    "check_api_root",
+    "encode_segment",
+    "off_the_wire",
+    "validate_base_url",
+]
 
 _LOOPBACK_HOSTS: Final = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 # An encoded URL is visible ASCII only: a space, a control character or any non-ASCII
@@ -81,6 +87,21 @@ def validate_base_url(base_url: str | URL, *, allow_insecure_http: bool = False)
             "unencrypted; use https:// or pass allow_insecure_http=True"
         )
     return url.with_path(url.path.rstrip("/") or "/")
+
+
+def check_api_root(url: URL, version: str, example: str | None) -> None:
+    """A base URL must end with the API's ``version`` segment (``/v2``): else a
+    :class:`ConfigurationError` showing ``example`` and the root the caller most likely
+    meant (cut after the version where it appears, else with it appended)."""
+    segments = [segment for segment in url.path.split("/") if segment]
+    if segments and segments[-1] == version:
+        return
+    kept = segments[: segments.index(version) + 1] if version in segments else segments
+    root = url.with_path("/".join(["", *kept, *([] if version in kept else [version])]))
+    raise ConfigurationError(
+        f"base_url must be the API root with its version, e.g. {example or root}; got "
+        f"{str(url)!r} (did you mean {root!s}?)"
+    )
 
 
 class ApiOrigin:

@@ -8,8 +8,9 @@ modules import only ``confclient`` and ``confclient.adapter``, as a third-party 
 * pure modules (no aiohttp, no asyncio, even transitively) hold every provider quirk:
   ``params`` (neutral query -> provider query: :class:`ListQuery`, :func:`aware_utc`,
   :func:`check_id`, :func:`check_text`), ``records`` (native records -> :class:`Conference`:
-  :func:`trusted_conference`, :func:`freeze_record`, :func:`make_strict_converter`,
-  :func:`structure`, :func:`parse_timestamp`, :func:`decode_each`), ``pages`` (a page
+  :class:`RecordCodec`, :func:`trusted_builder` (the hot path's constructor),
+  :func:`trusted_conference`, :func:`make_strict_converter`, :func:`structure`,
+  :func:`parse_timestamp`, :func:`as_utc`, :func:`decode_each`), ``pages`` (a page
   parser: status, headers and body -> :class:`RawPage` or the raised error:
   :func:`json_object`, :func:`json_array`, :func:`api_error`);
 * ``service`` is the I/O glue: a :class:`BaseConferenceService` subclass over the core
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from ._builder import trusted_builder
     from ._options import ServiceOptions, TransportSettings
     from ._page import Cursor, DeferredItems, RawPage
     from ._retry import RetryRules
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
         HTTPAnswer,
         RecordCodec,
         api_error,
+        as_utc,
         decode_each,
         json_array,
         json_object,
@@ -44,7 +47,7 @@ if TYPE_CHECKING:
         request_id_of,
         structure,
     )
-    from .model import FrozenDict, FrozenList, freeze, freeze_record, trusted_conference
+    from .model import FrozenDict, FrozenList, freeze, trusted_conference
     from .paging import Pager, PageSource
     from .query import CreateField, ListQuery, aware_utc, check_id, check_text, positive_int
     from .service import BaseConferenceService
@@ -79,13 +82,13 @@ _LAZY: dict[str, str] = {
     "TransportSettings": "_options",
     "Transport": "transport",
     "api_error": "decoding",
+    "as_utc": "decoding",
     "aware_utc": "query",
     "check_credential": "transport",
     "check_id": "query",
     "check_text": "query",
     "decode_each": "decoding",
     "freeze": "model",
-    "freeze_record": "model",
     "json_array": "decoding",
     "json_object": "decoding",
     "make_strict_converter": "decoding",
@@ -94,6 +97,7 @@ _LAZY: dict[str, str] = {
     "raise_for_status": "decoding",
     "request_id_of": "decoding",
     "structure": "decoding",
+    "trusted_builder": "_builder",
     "trusted_conference": "model",
 }
 
@@ -122,13 +126,13 @@ __all__ = [
     "Transport",
     "TransportSettings",
     "api_error",
+    "as_utc",
     "aware_utc",
     "check_credential",
     "check_id",
     "check_text",
     "decode_each",
     "freeze",
-    "freeze_record",
     "json_array",
     "json_object",
     "lazy_exports",
@@ -138,6 +142,7 @@ __all__ = [
     "raise_for_status",
     "request_id_of",
     "structure",
+    "trusted_builder",
     "trusted_conference",
 ]
 
@@ -145,7 +150,8 @@ __all__ = [
 # -- the sandbox toolkit: what a provider's emulator (its half of the sandbox) imports --------
 # (Kept in one block, apart from the client toolkit above.)
 if TYPE_CHECKING:
-    from .sandbox._data import CONFERENCE_NAMES, EPOCH_MS, iso_ms, paused_gc, seeded_rng, uuid4_str
+    from ._gc import paused_gc
+    from .sandbox._data import CONFERENCE_NAMES, EPOCH_MS, iso_ms, seeded_rng, uuid4_str
     from .sandbox._emulator import (
         ContractFacts,
         Emulator,
@@ -170,7 +176,7 @@ _SANDBOX_TOOLKIT: dict[str, str] = {
     "json_dumps": "sandbox._emulator",
     "json_loads": "sandbox._emulator",
     "json_response": "sandbox._emulator",
-    "paused_gc": "sandbox._data",
+    "paused_gc": "_gc",
     "seeded_rng": "sandbox._data",
     "uuid4_str": "sandbox._data",
 }

@@ -20,7 +20,7 @@ import cattrs
 
 from ._request_id import REQUEST_ID_HEADERS, request_id_of
 from ._retry import NO_RULES, RetryRules, parse_retry_after, rate_limit_of
-from ._strict import make_strict_converter, parse_timestamp, structure
+from ._strict import as_utc, make_strict_converter, parse_timestamp, structure
 from .errors import APIError, DecodeError, ErrorDetail, RateLimitError, error_class_for_status
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "RecordCodec",
     "RetryRules",
     "api_error",
+    "as_utc",
     "decode_each",
     "json_array",
     "json_object",

@@ -1,7 +1,7 @@
 """The provider-neutral data model: :class:`Conference`, its enums, and :class:`Page`.
 
 The read-only containers ``Conference.raw`` is made of (:class:`FrozenDict`, :class:`FrozenList`,
-:func:`freeze`, :func:`freeze_record`) live in :mod:`confclient._frozen` and are re-exported here.
+:func:`freeze`) live in :mod:`confclient._frozen` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 
 import attrs
 
-from ._frozen import FrozenDict, FrozenList, freeze, freeze_record
+from ._builder import trusted_builder
+from ._frozen import FreezeOnRead, FrozenDict, FrozenList, freeze
 
 __all__ = [
     "Conference",
@@ -23,7 +24,6 @@ __all__ = [
     "FrozenList",
     "Page",
     "freeze",
-    "freeze_record",
     "trusted_conference",
 ]
 
@@ -64,7 +64,7 @@ def _tags(value: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(value)
 
 
-@attrs.frozen(slots=True, kw_only=True)
+@attrs.frozen(slots=True, kw_only=True, weakref_slot=False)
 class Conference:
     """One conference, whatever the provider.
 
@@ -121,34 +121,10 @@ class Page:
         return len(self.items)
 
 
-# The slot descriptors of Conference, for trusted_conference (bypasses the frozen __setattr__
-# and the converters: setting a slot through its descriptor is the cheapest way there is).
-_new_instance = object.__new__
-_setters = {field.name: vars(Conference)[field.name].__set__ for field in attrs.fields(Conference)}
-_set_provider = _setters.pop("provider")
-_set_id = _setters.pop("id")
-_set_name = _setters.pop("name")
-_set_status = _setters.pop("status")
-_set_region = _setters.pop("region")
-_set_created_at = _setters.pop("created_at")
-_set_started_at = _setters.pop("started_at")
-_set_ended_at = _setters.pop("ended_at")
-_set_expires_at = _setters.pop("expires_at")
-_set_updated_at = _setters.pop("updated_at")
-_set_end_reason = _setters.pop("end_reason")
-_set_ended_by = _setters.pop("ended_by")
-_set_duration = _setters.pop("duration")
-_set_max_participants = _setters.pop("max_participants")
-_set_unique_participants = _setters.pop("unique_participants")
-_set_max_concurrent_participants = _setters.pop("max_concurrent_participants")
-_set_account_id = _setters.pop("account_id")
-_set_connection_id = _setters.pop("connection_id")
-_set_tags = _setters.pop("tags")
-_set_data_region = _setters.pop("data_region")
-_set_raw = _setters.pop("raw")
-if _setters:  # a field added to Conference must be added to trusted_conference too
-    raise RuntimeError(f"trusted_conference does not set {sorted(_setters)}")
-del _setters
+# Decoders hand over the record they own; it is frozen when first read (most never are).
+FreezeOnRead.install(Conference, "raw")
+
+_build_conference = trusted_builder(Conference, [field.name for field in attrs.fields(Conference)])
 
 
 def trusted_conference(
@@ -173,34 +149,37 @@ def trusted_conference(
     connection_id: str | None = None,
     tags: tuple[str, ...] = (),
     data_region: str | None = None,
-    raw: FrozenDict,
+    raw: Mapping[str, Any],
 ) -> Conference:
     """A :class:`Conference` from values an adapter's decoder has already checked.
 
-    No conversion and no checks: ``tags`` must be a tuple of ``str`` and ``raw`` already
-    frozen (:func:`freeze_record`). It is the decoding hot path's constructor (about three
-    times cheaper than ``Conference(...)``); anything else should call ``Conference(...)``.
+    No conversion and no checks: ``tags`` must be a tuple of ``str``, and ``raw`` the
+    decoded JSON object, handed over (nobody else may keep or change it: it is frozen when
+    first read) or already frozen. A decoder's hot path builds with
+    :func:`confclient.adapter.trusted_builder` instead (positional, cheaper still); anything
+    else should call ``Conference(...)``.
     """
-    conf: Conference = _new_instance(Conference)
-    _set_provider(conf, provider)
-    _set_id(conf, id)
-    _set_name(conf, name)
-    _set_status(conf, status)
-    _set_region(conf, region)
-    _set_created_at(conf, created_at)
-    _set_started_at(conf, started_at)
-    _set_ended_at(conf, ended_at)
-    _set_expires_at(conf, expires_at)
-    _set_updated_at(conf, updated_at)
-    _set_end_reason(conf, end_reason)
-    _set_ended_by(conf, ended_by)
-    _set_duration(conf, duration)
-    _set_max_participants(conf, max_participants)
-    _set_unique_participants(conf, unique_participants)
-    _set_max_concurrent_participants(conf, max_concurrent_participants)
-    _set_account_id(conf, account_id)
-    _set_connection_id(conf, connection_id)
-    _set_tags(conf, tags)
-    _set_data_region(conf, data_region)
-    _set_raw(conf, raw)
-    return conf
+    conference: Conference = _build_conference(
+        provider,
+        id,
+        name,
+        status,
+        region,
+        created_at,
+        started_at,
+        ended_at,
+        expires_at,
+        updated_at,
+        end_reason,
+        ended_by,
+        duration,
+        max_participants,
+        unique_participants,
+        max_concurrent_participants,
+        account_id,
+        connection_id,
+        tags,
+        data_region,
+        raw,
+    )
+    return conference

@@ -25,6 +25,7 @@ import attrs
 
 from . import _json
 from ._budget import CURRENT_PAGE, DEFAULT_LISTING_BUDGET, ListingBudget, PageBudget
+from ._gc import paused_gc
 from ._page import Cursor, DeferredItems, RawPage
 from ._page_guard import PageGuard
 from ._tasks import cancel_and_wait
@@ -55,7 +56,9 @@ class PageSource(Protocol):
 
     A provider that pages by number may also offer ``page_cursor(cursor, number)`` (the
     cursor of page ``number`` of the same listing): once a page tells ``total_pages``, the
-    pager then fetches the following pages concurrently.
+    pager then fetches the following pages concurrently. A source may say ``pause_gc``
+    (``False``: decode pages with the garbage collector left alone; see
+    :mod:`confclient._gc`).
     """
 
     @property
@@ -139,6 +142,7 @@ class Pager:
             ) from None
         self._source = source
         self._provider = source.provider
+        self._pause_gc = getattr(source, "pause_gc", True) is not False
         self._cursor: Cursor | None = cursor
         self._skip = skip
         self._limit = limit
@@ -287,7 +291,8 @@ class Pager:
                         # (the next line), so the network and the decoding overlap.
                         await asyncio.sleep(0)
                 if isinstance(page.items, DeferredItems):
-                    page = attrs.evolve(page, items=page.items.decode())
+                    with paused_gc(self._pause_gc):
+                        page = attrs.evolve(page, items=page.items.decode())
                 budget.release()  # the page is no longer ahead: it is the one consumed
                 dropped = guard.check(
                     page.items,

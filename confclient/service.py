@@ -20,6 +20,7 @@ from ._lookup import find_in_regions
 from ._merged import MergedPager, parse_merged_cursor
 from ._options import TransportSettings
 from ._retry import RetryRules
+from ._urls import check_api_root
 from .errors import (
     ConfigurationError,
     InvalidRequestError,
@@ -149,7 +150,8 @@ class BaseConferenceService:
             )
         elif headers is not None or base_url is not None or options:
             raise ConfigurationError("give a transport, or the options to make one, not both")
-        self._check_base_url(transport)
+        if self.api_version is not None:
+            check_api_root(transport.base_url, self.api_version, self.default_base_url)
         self._transport = transport
         self._default_region: str | None = None
         if default_region is not None:
@@ -190,24 +192,6 @@ class BaseConferenceService:
             missing=options,
         )
 
-    @classmethod
-    def _check_base_url(cls, transport: Transport) -> None:
-        version = cls.api_version
-        if version is None:
-            return
-        url = transport.base_url
-        segments = [segment for segment in url.path.split("/") if segment]
-        if segments and segments[-1] == version:
-            return
-        # The API root the caller most likely meant: cut after the version, else append it.
-        kept = segments[: segments.index(version) + 1] if version in segments else segments
-        root = url.with_path("/".join(["", *kept, *([] if version in kept else [version])]))
-        example = cls.default_base_url or str(root)
-        raise ConfigurationError(
-            f"base_url must be the API root with its version, e.g. {example}; got "
-            f"{str(url)!r} (did you mean {root!s}?)"
-        )
-
     @property
     def transport(self) -> Transport:
         return self._transport
@@ -222,6 +206,12 @@ class BaseConferenceService:
         ``default_region`` option, the profile key ``region``, or ``$CONFCLIENT_REGION``.
         """
         return self._default_region
+
+    @property
+    def pause_gc(self) -> bool:
+        """Whether the cyclic garbage collector is paused while a page is parsed and decoded
+        (the ``pause_gc`` option; see README, "Speed")."""
+        return self._transport.pause_gc
 
     @property
     def max_concurrency(self) -> int:

@@ -107,6 +107,7 @@ class Transport:
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
         allow_insecure_http: bool = False,
         user_agent: str | None = None,
+        pause_gc: bool = True,
         rules: RetryRules | None = None,
         secrets: Iterable[str] = (),
     ) -> None:
@@ -130,6 +131,7 @@ class Transport:
             trace_configs=trace_configs,
             allow_insecure_http=allow_insecure_http,
             user_agent=user_agent,
+            pause_gc=pause_gc,
             provider=provider,
         )
         if rules is not None and not isinstance(rules, RetryRules):
@@ -142,6 +144,9 @@ class Transport:
         self.rules = rules if rules is not None else NO_RULES
         self.max_connections = max_connections
         self.max_body_bytes = max_body_bytes
+        self.pause_gc = settings.pause_gc
+        """Whether the collector is paused while a body is parsed (and, by the pager, while a
+        page is decoded)."""
         self._redactor = Redactor(headers.values(), secrets)
         self._origin = ApiOrigin(provider, self.base_url, self._redactor)
         self._headers: dict[str, str] = {
@@ -403,7 +408,9 @@ class Transport:
                 f"{self.provider}: {method} {self._origin.where(url)} failed: "
                 f"{type(exc).__name__}: {self._redactor.text(str(exc))}"
             ) from exc
-        return decode_response(method, url, status, resp_headers, raw, self._redactor)
+        return decode_response(
+            method, url, status, resp_headers, raw, self._redactor, pause_gc=self.pause_gc
+        )
 
 
 async def _sleep(seconds: float) -> None:

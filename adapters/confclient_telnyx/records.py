@@ -7,7 +7,7 @@ raise the mapped :mod:`confclient.errors` exception. No I/O, no asyncio.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import attrs
@@ -26,10 +26,9 @@ from confclient.adapter import (
     RecordCodec,
     RetryRules,
     api_error,
-    freeze_record,
+    as_utc,
     make_strict_converter,
-    parse_timestamp,
-    trusted_conference,
+    trusted_builder,
 )
 
 __all__ = [
@@ -58,6 +57,8 @@ RETRY_RULES: Final = RetryRules(
 the window resets)."""
 
 JSONObject = Mapping[str, Any]
+
+_fromisoformat = datetime.fromisoformat
 
 STATUS_MAP: Final[Mapping[str, ConferenceStatus]] = {
     "init": ConferenceStatus.NOT_STARTED,
@@ -157,9 +158,24 @@ def to_conference(
     )
 
 
-#: The keys a Telnyx conference record is documented to have, and those holding an object.
-_KNOWN_KEYS: Final = frozenset(attrs.fields_dict(TelnyxConference))
-_CONTAINER_KEYS: Final = ("ended_by",)
+#: What the fast path passes to ``_build``, in this order (the rest: defaults).
+_BUILT_FIELDS: Final = (
+    "id",
+    "name",
+    "status",
+    "region",
+    "created_at",
+    "expires_at",
+    "updated_at",
+    "end_reason",
+    "ended_by",
+    "connection_id",
+    "data_region",
+    "raw",
+)
+_build = trusted_builder(Conference, _BUILT_FIELDS, provider=PROVIDER)
+_UNKNOWN_STATUS: Final = ConferenceStatus.UNKNOWN
+_UNKNOWN_END: Final = EndReason.UNKNOWN
 
 
 def _decode_fast(record: object, data_region: str | None) -> Conference | None:
@@ -168,7 +184,9 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
     It returns ``None`` as soon as anything is not as documented (a wrong type, a missing
     field, an unparsable timestamp); the caller then takes the cattrs path, which raises the
     :class:`DecodeError` naming the field. Both paths accept the same records and build
-    equal conferences (a property test holds them to it).
+    equal conferences (a property test holds them to it). Every check is written out
+    inline, with no loop and no helper call: at this path's speed a function call per field
+    is a tenth of the cost.
     """
     if type(record) is not dict:
         return None
@@ -197,33 +215,37 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
             session_id is not None and type(session_id) is not str
         ):
             return None
+    created, expires, updated_at = get("created_at"), get("expires_at"), get("updated_at")
+    if type(created) is not str or type(expires) is not str:
+        return None
     try:
-        created_at = parse_timestamp(get("created_at"))
-        expires_at = parse_timestamp(get("expires_at"))
-        updated_at = get("updated_at")
+        created_at = _fromisoformat(created)
+        if created_at.tzinfo is not UTC:
+            created_at = as_utc(created_at)
+        expires_at = _fromisoformat(expires)
+        if expires_at.tzinfo is not UTC:
+            expires_at = as_utc(expires_at)
         if updated_at is not None:
-            updated_at = parse_timestamp(updated_at)
+            updated_at = _fromisoformat(updated_at)
+            if updated_at.tzinfo is not UTC:
+                updated_at = as_utc(updated_at)
     except (TypeError, ValueError):
         return None
-    return trusted_conference(
-        PROVIDER,
+    conference: Conference = _build(
         id_,
-        name=name,
-        status=ConferenceStatus.UNKNOWN
-        if status is None
-        else STATUS_MAP.get(status, ConferenceStatus.UNKNOWN),
-        region=region,
-        created_at=created_at,
-        expires_at=expires_at,
-        updated_at=updated_at,
-        end_reason=None
-        if end_reason is None
-        else END_REASON_MAP.get(end_reason, EndReason.UNKNOWN),
-        ended_by=ended_by_id,
-        connection_id=connection_id,
-        data_region=data_region,
-        raw=freeze_record(record, _CONTAINER_KEYS, _KNOWN_KEYS),
+        name,
+        _UNKNOWN_STATUS if status is None else STATUS_MAP.get(status, _UNKNOWN_STATUS),
+        region,
+        created_at,
+        expires_at,
+        updated_at,
+        None if end_reason is None else END_REASON_MAP.get(end_reason, _UNKNOWN_END),
+        ended_by_id,
+        connection_id,
+        data_region,
+        record,  # ours alone (just decoded): Conference.raw freezes it when first read
     )
+    return conference
 
 
 def _decode_slow(

@@ -9,10 +9,7 @@ region must be ready in a fraction of a second.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Final
 
@@ -20,7 +17,6 @@ __all__ = [
     "CONFERENCE_NAMES",
     "EPOCH_MS",
     "iso_ms",
-    "paused_gc",
     "seeded_rng",
     "uuid4_str",
 ]
@@ -93,20 +89,3 @@ def iso_ms(ms: int) -> str:
             _day_prefixes[day] = prefix
     second, millis = divmod(ms_of_day, 1000)
     return f"{prefix}{_clock[second]}.{millis:03d}Z"
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a block (restored as it was afterwards).
-
-    Generating a region makes a few fresh container objects per record; pausing the
-    collector (which only delays a collection) saves about a quarter of the time for large
-    sizes.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -5,6 +5,10 @@ back to the cattrs converter, which names the failing field, when anything is of
 properties hold the two paths together: on any record the fast path either declines or
 builds exactly the conference the cattrs path builds (every field, its type, and ``raw``),
 and it declines nothing the sandbox serves, so the fast path really is the one taken.
+
+Every test runs twice: with the adapters' builders as this interpreter makes them
+(``__class__`` assignment on CPython) and with the portable builder forced, the one other
+interpreters fall back to.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from hypothesis import strategies as st
 import confclient_telnyx.records as telnyx_records
 import confclient_twilio.records as twilio_records
 from confclient import Conference, DecodeError
+from confclient._builder import trusted_builder, uses_class_assignment
 from confclient.model import FrozenDict, FrozenList
 from confclient.sandbox import Sandbox
 
@@ -48,6 +53,19 @@ PATHS: dict[str, tuple[Callable[[Any, str | None], Conference | None], Callable[
     "telnyx": (telnyx_records._decode_fast, _slow_telnyx),
     "twilio": (twilio_records._decode_fast, _slow_twilio),
 }
+
+
+@pytest.fixture(autouse=True, params=["native", "portable"])
+def builder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The adapters' ``_build`` as made here, or forced onto the portable path."""
+    if request.param == "portable":
+        for module in (telnyx_records, twilio_records):
+            portable = trusted_builder(
+                Conference, module._BUILT_FIELDS, provider=module.PROVIDER, class_assignment=False
+            )
+            assert not uses_class_assignment(portable)
+            monkeypatch.setattr(module, "_build", portable)
+    return str(request.param)
 
 
 def _fields(conf: Conference) -> dict[str, tuple[type, Any]]:
@@ -79,6 +97,7 @@ def _check_same(provider: str, record: Any) -> Conference | None:
     assert slow is not None, f"the fast path accepted a record the cattrs path refuses: {record}"
     assert _fields(fast) == _fields(slow)
     assert fast.raw == record
+    assert fast.raw is not record  # a frozen copy: the record itself stays as received
     _assert_deep_frozen(fast.raw)
     for stamp in (fast.created_at, fast.started_at, fast.ended_at, fast.updated_at):
         assert stamp is None or stamp.tzinfo is UTC

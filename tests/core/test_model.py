@@ -15,7 +15,7 @@ import pytest
 
 from confclient import Conference, ConferenceStatus, EndReason, Page
 from confclient import _json as cjson
-from confclient.model import FrozenDict, FrozenList, freeze, freeze_record, trusted_conference
+from confclient.model import FrozenDict, FrozenList, freeze, trusted_conference
 
 RAW = {
     "id": "3fa85f64",
@@ -334,9 +334,7 @@ def test_trusted_conference_is_the_same_conference() -> None:
     }
     assert set(values) | {"provider", "id", "raw"} == {f.name for f in attrs.fields(Conference)}
     raw = {"id": "1", "nested": {"a": [1]}}
-    trusted = trusted_conference(
-        "telnyx", "1", raw=freeze_record(raw, ("nested",), {"id", "nested"}), **values
-    )
+    trusted = trusted_conference("telnyx", "1", raw=copy.deepcopy(raw), **values)
     regular = Conference(provider="telnyx", id="1", raw=raw, **values)
     for field in attrs.fields(Conference):
         assert getattr(trusted, field.name) == getattr(regular, field.name), field.name
@@ -348,28 +346,56 @@ def test_trusted_conference_is_the_same_conference() -> None:
         trusted.name = "other"  # type: ignore[misc]
 
 
+def _assert_deep_frozen(value: Any) -> None:
+    if isinstance(value, dict):
+        assert type(value) is FrozenDict
+        for item in value.values():
+            _assert_deep_frozen(item)
+    elif isinstance(value, list):
+        assert type(value) is FrozenList
+        for item in value:
+            _assert_deep_frozen(item)
+
+
 @pytest.mark.parametrize(
     "record",
     [
-        {"id": "1", "ended_by": {"x": "y"}},  # only known keys
-        {"id": "1", "ended_by": None},
-        {"id": "1", "other": {"deep": [{"x": [1]}]}},  # an unknown key: walked in full
+        {"id": "1", "ended_by": {"x": "y"}},
+        {"id": "1", "ended_by": None, "tags": []},
+        {"id": "1", "other": {"deep": [{"x": [1]}]}},
         {"id": "1", "tags": [["a"], {"b": 1}]},
     ],
 )
-def test_freeze_record_freezes_every_container(record: dict[str, Any]) -> None:
-    frozen = freeze_record(record, ("ended_by", "tags"), frozenset({"id", "ended_by", "tags"}))
-    assert frozen == record
-    assert frozen is not record
+def test_a_handed_over_record_is_frozen_when_first_read(record: dict[str, Any]) -> None:
+    """A trusted build keeps the decoder's own record as it is; ``raw`` freezes it (deeply)
+    the first time it is read, and every read after returns that same frozen copy."""
+    expected = copy.deepcopy(record)
+    conf = trusted_conference("telnyx", "1", raw=record)
+    raw = conf.raw
+    assert raw == expected
+    _assert_deep_frozen(raw)
+    assert conf.raw is raw
+    with pytest.raises(TypeError, match="read-only"):
+        raw["id"] = "2"  # type: ignore[index]
+    assert pickle.loads(pickle.dumps(conf)).raw == expected
+    assert attrs.evolve(conf, name="x").raw is raw
 
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            assert type(value) is FrozenDict
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            assert type(value) is FrozenList
-            for item in value:
-                walk(item)
 
-    walk(frozen)
+def test_raw_frozen_on_read_whatever_reads_it() -> None:
+    """Pickling, ``attrs.evolve``, ``attrs.asdict`` and ``copy`` read ``raw`` like anyone."""
+    for read in (
+        lambda c: pickle.loads(pickle.dumps(c)).raw,
+        lambda c: attrs.evolve(c).raw,
+        lambda c: attrs.asdict(c, recurse=False)["raw"],
+        lambda c: copy.copy(c).raw,
+        lambda c: copy.deepcopy(c).raw,
+    ):
+        raw = read(trusted_conference("telnyx", "1", raw={"a": [{"b": 1}]}))
+        assert raw == {"a": [{"b": 1}]}
+        _assert_deep_frozen(raw)
+
+
+def test_the_raw_descriptor_on_the_class() -> None:
+    """``Conference.raw`` is the freezing descriptor; attrs still knows the field."""
+    assert "FreezeOnRead" in repr(Conference.raw)
+    assert attrs.fields(Conference).raw.name == "raw"
