@@ -195,13 +195,14 @@ def decode_each(
     ``slow(record, path, status, headers, data_region)`` then decodes it the thorough way,
     raising the :class:`DecodeError` that names the field (``data[3].created_at``).
     """
-    items = []
-    for index, record in enumerate(records):
-        item = fast(record, data_region)
-        if item is None:
-            item = slow(record, f"{key}[{index}]", status, headers, data_region)
-        items.append(item)
-    return tuple(items)
+    items = [fast(record, data_region) for record in records]
+    # all(): one truth test per item in C (None is false; a decoded item is true unless its
+    # type says otherwise, in which case the loop below finds nothing to redo).
+    if not all(items):
+        for index, item in enumerate(items):
+            if item is None:
+                items[index] = slow(records[index], f"{key}[{index}]", status, headers, data_region)
+    return tuple(items)  # type: ignore[arg-type]  # every None was replaced above
 
 
 M = TypeVar("M")

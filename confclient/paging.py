@@ -239,13 +239,20 @@ class Pager:
         async with aclosing(self._raw_pages()) as raw_pages:
             async for skip, page, dropped in raw_pages:
                 items = page.items
+                if self._limit is None and not dropped:
+                    # The common case, kept lean: it runs once per item of every listing.
+                    for index in range(skip, len(items)):
+                        # Position *after* this item (in the page as the provider sent it),
+                        # so a token read inside the loop body resumes with the next one.
+                        self._skip = index + 1
+                        self._yielded += 1
+                        yield items[index]
+                    continue
                 for index in range(skip, len(items)):
                     if self._limit is not None and self._yielded >= self._limit:
                         return
                     if dropped and index in dropped:
                         continue
-                    # Position *after* this item (in the page as the provider sent it), so a
-                    # token read inside the loop body resumes with the next one.
                     self._skip = index + 1
                     self._yielded += 1
                     yield items[index]
