@@ -29,6 +29,7 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._builder import trusted_builder
+    from ._lookup import find_in_regions
     from ._options import ServiceOptions, TransportSettings
     from ._page import Cursor, DeferredItems, RawPage
     from ._retry import RetryRules
@@ -49,7 +50,15 @@ if TYPE_CHECKING:
     )
     from .model import FrozenDict, FrozenList, freeze, trusted_conference
     from .paging import Pager, PageSource
-    from .query import CreateField, ListQuery, aware_utc, check_id, check_text, positive_int
+    from .query import (
+        CreateField,
+        ListQuery,
+        ParticipantQuery,
+        aware_utc,
+        check_id,
+        check_text,
+        positive_int,
+    )
     from .service import BaseConferenceService
     from .transport import (
         DEFAULT_MAX_BODY_BYTES,
@@ -73,6 +82,7 @@ _LAZY: dict[str, str] = {
     "ListQuery": "query",
     "PageSource": "paging",
     "Pager": "paging",
+    "ParticipantQuery": "query",
     "RawPage": "_page",
     "RecordCodec": "decoding",
     "HTTPAnswer": "decoding",
@@ -88,6 +98,7 @@ _LAZY: dict[str, str] = {
     "check_id": "query",
     "check_text": "query",
     "decode_each": "decoding",
+    "find_in_regions": "_lookup",
     "freeze": "model",
     "json_array": "decoding",
     "json_object": "decoding",
@@ -118,6 +129,7 @@ __all__ = [
     "ListQuery",
     "PageSource",
     "Pager",
+    "ParticipantQuery",
     "RawPage",
     "RecordCodec",
     "Response",
@@ -132,6 +144,7 @@ __all__ = [
     "check_id",
     "check_text",
     "decode_each",
+    "find_in_regions",
     "freeze",
     "json_array",
     "json_object",
@@ -151,7 +164,15 @@ __all__ = [
 # (Kept in one block, apart from the client toolkit above.)
 if TYPE_CHECKING:
     from ._gc import paused_gc
-    from .sandbox._data import CONFERENCE_NAMES, EPOCH_MS, iso_ms, seeded_rng, uuid4_str
+    from .sandbox._data import (
+        CONFERENCE_NAMES,
+        EPOCH_MS,
+        LARGE_PARTICIPANTS,
+        iso_ms,
+        participant_count,
+        seeded_rng,
+        uuid4_str,
+    )
     from .sandbox._emulator import (
         ContractFacts,
         Emulator,
@@ -167,6 +188,7 @@ _SANDBOX_TOOLKIT: dict[str, str] = {
     "CONFERENCE_NAMES": "sandbox._data",
     "ContractFacts": "sandbox._emulator",
     "EPOCH_MS": "sandbox._data",
+    "LARGE_PARTICIPANTS": "sandbox._data",
     "Emulator": "sandbox._emulator",
     "FaultKind": "sandbox._faults",
     "QueryParams": "sandbox._emulator",
@@ -176,6 +198,7 @@ _SANDBOX_TOOLKIT: dict[str, str] = {
     "json_dumps": "sandbox._emulator",
     "json_loads": "sandbox._emulator",
     "json_response": "sandbox._emulator",
+    "participant_count": "sandbox._data",
     "paused_gc": "_gc",
     "seeded_rng": "sandbox._data",
     "uuid4_str": "sandbox._data",
@@ -186,6 +209,7 @@ __all__ += [
     "ContractFacts",
     "EPOCH_MS",
     "Emulator",
+    "LARGE_PARTICIPANTS",
     "FaultKind",
     "QueryParams",
     "SandboxStats",
@@ -194,6 +218,7 @@ __all__ += [
     "json_dumps",
     "json_loads",
     "json_response",
+    "participant_count",
     "paused_gc",
     "seeded_rng",
     "uuid4_str",

@@ -23,6 +23,7 @@ __all__ = [
     "Capability",
     "CreateField",
     "ListQuery",
+    "ParticipantQuery",
     "aware_utc",
     "check_id",
     "check_text",
@@ -36,6 +37,7 @@ class Capability(enum.StrEnum):
     LIST = "list"
     GET = "get"
     CREATE = "create"
+    PARTICIPANTS = "participants"
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -185,3 +187,63 @@ class CreateField:
     help: str = ""
     required: bool = False
     metavar: str | None = None
+
+
+def _optional_bool(value: object, argument: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidRequestError(f"{argument} must be True, False or None, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class ParticipantQuery:
+    """The neutral participant filters, validated; adapters turn it into their provider's
+    query (and refuse, with :class:`UnsupportedFilterError`, what it cannot filter on).
+
+    Use :meth:`build`: it checks what does not depend on the provider.
+    """
+
+    label: str | None = None
+    muted: bool | None = None
+    on_hold: bool | None = None
+    page_size: int | None = None
+    limit: int | None = None
+    resume_token: str | None = None
+    filters: Mapping[str, Any] = _EMPTY
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        label: str | None = None,
+        muted: bool | None = None,
+        on_hold: bool | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        resume_token: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> ParticipantQuery:
+        if label is not None:
+            if not isinstance(label, str) or not label:
+                raise InvalidRequestError(f"label must be a non-empty string, got {label!r}")
+            check_text(label, "label")
+        if filters is not None and not isinstance(filters, Mapping):
+            raise InvalidRequestError(f"filters must be a mapping, got {type(filters).__name__}")
+        if resume_token is not None and not isinstance(resume_token, str):
+            raise InvalidRequestError(f"resume_token must be a string, got {resume_token!r}")
+        return cls(
+            label=label,
+            muted=_optional_bool(muted, "muted"),
+            on_hold=_optional_bool(on_hold, "on_hold"),
+            page_size=None if page_size is None else positive_int(page_size, "page_size"),
+            limit=None if limit is None else positive_int(limit, "limit"),
+            resume_token=resume_token,
+            filters=_EMPTY if not filters else MappingProxyType(dict(filters)),
+        )
+
+    @property
+    def has_filters(self) -> bool:
+        """Whether anything that selects records (not paging) was given."""
+        return any(v is not None for v in (self.label, self.muted, self.on_hold)) or bool(
+            self.filters
+        )

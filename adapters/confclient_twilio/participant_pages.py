@@ -1,0 +1,163 @@
+"""Twilio participant summaries: the query and the page parser, as pure functions.
+
+``GET /v1/Conferences/{ConferenceSid}/Participants`` pages by cursor exactly as the conference
+list does (``meta.next_page_url``, ``PageSize`` up to 1,000): a listing's cursor is the page
+URL's path and query, which the service checks is on its origin and on this conference's
+participant resource.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+from confclient import InvalidRequestError, Participant, UnsupportedFilterError
+from confclient.adapter import DeferredItems, ParticipantQuery, RawPage, check_text
+
+from .pages import PAGING_PARAMS
+from .params import MAX_PAGE_SIZE, check_conference_sid
+from .participant_records import PARTICIPANTS
+from .records import PROVIDER, TwilioPageMeta, parse_error
+
+__all__ = [
+    "FILTERS",
+    "build_participant_params",
+    "check_participant_sid",
+    "check_resumed_participants",
+    "check_saved_participant_query",
+    "parse_participant_page",
+    "participant_path",
+]
+
+#: What ``filters=`` takes (the documented query parameters with no neutral argument).
+FILTERS: Final = ("ParticipantSid", "Events")
+_PARTICIPANT_SID = re.compile(r"^CP[0-9a-fA-F]{32}$")
+_DIGITS = re.compile(r"^[0-9]{1,10}$")
+
+
+def check_participant_sid(value: object, argument: str = "participant_id") -> str:
+    """``CP`` + 32 hex digits, or :class:`InvalidRequestError`."""
+    if not isinstance(value, str) or not _PARTICIPANT_SID.match(value):
+        raise InvalidRequestError(
+            f"{argument} must be a Twilio participant SID (CP + 32 hex digits), got {value!r:.80}"
+        )
+    return value
+
+
+def build_participant_params(query: ParticipantQuery) -> list[tuple[str, str]]:
+    """The query string of a participant listing's first page.
+
+    ``muted`` / ``on_hold`` raise :class:`UnsupportedFilterError`: a summary's ``Events=mute``
+    means "had a mute event", not "is muted".
+    """
+    for argument in ("muted", "on_hold"):
+        if getattr(query, argument) is not None:
+            raise UnsupportedFilterError(
+                f"twilio cannot filter participant summaries by {argument} (Events=mute means "
+                "'had a mute event', not 'is muted'; confclient never filters on the client)",
+                provider=PROVIDER,
+                filter=argument,
+            )
+    page_size = query.page_size
+    if page_size is None:
+        page_size = MAX_PAGE_SIZE if query.limit is None else min(MAX_PAGE_SIZE, query.limit)
+    elif page_size > MAX_PAGE_SIZE:
+        raise InvalidRequestError(
+            f"page_size must be between 1 and {MAX_PAGE_SIZE} for twilio, got {page_size}"
+        )
+    params: list[tuple[str, str]] = []
+    if query.label is not None:
+        params.append(("Label", query.label))
+    for key, value in query.filters.items():
+        if key == "ParticipantSid":
+            params.append((key, check_participant_sid(value, "filters['ParticipantSid']")))
+        elif key == "Events":
+            if not isinstance(value, str) or not value:
+                raise InvalidRequestError(
+                    f"filters['Events'] must be a non-empty string, got {value!r:.80}"
+                )
+            params.append((key, check_text(value, "filters['Events']")))
+        elif key == "Label":
+            raise InvalidRequestError("pass Label as the label= argument, not in filters=")
+        elif key in PAGING_PARAMS:
+            raise InvalidRequestError(f"pass {key} as page_size= / resume_token=, not filters=")
+        else:
+            raise UnsupportedFilterError(
+                f"twilio has no participant filter {key!r}; filters= takes: {', '.join(FILTERS)}",
+                provider=PROVIDER,
+                filter=str(key),
+            )
+    params.append(("PageSize", str(page_size)))
+    return params
+
+
+def check_saved_participant_query(pairs: Sequence[tuple[str, str]]) -> None:
+    """The query of a page URL a resume token saved, checked field by field;
+    :class:`InvalidRequestError` for anything else (a forged or damaged token)."""
+
+    def damaged(why: str) -> InvalidRequestError:
+        return InvalidRequestError(f"resume_token is damaged: {why}")
+
+    names = [name for name, _ in pairs]
+    for name, value in pairs:
+        if any(ord(char) < 0x20 or ord(char) == 0x7F for char in name + value):
+            raise damaged(f"query parameter {name[:40]!r} holds a control character")
+        if name == "PageSize":
+            if not _DIGITS.match(value) or not 1 <= int(value) <= MAX_PAGE_SIZE:
+                raise damaged(f"PageSize must be 1..{MAX_PAGE_SIZE}, got {value[:40]!r}")
+        elif name == "Page":
+            if not _DIGITS.match(value):
+                raise damaged(f"Page must be a page index, got {value[:40]!r}")
+        elif name == "ParticipantSid" and not _PARTICIPANT_SID.match(value):
+            raise damaged(f"ParticipantSid {value[:40]!r} is not a participant SID")
+        elif not value:
+            raise damaged(f"query parameter {name[:40]!r} is empty")
+    if len(set(names)) != len(names) or "PageSize" not in names:
+        raise damaged("its query is not one a participant listing makes")
+
+
+def check_resumed_participants(saved: Mapping[str, str], query: ParticipantQuery) -> None:
+    """Filters given with a resume token must be those its page URL was made with."""
+    if not (query.has_filters or query.page_size is not None):
+        return
+    given = [p for p in build_participant_params(query) if p[0] not in PAGING_PARAMS]
+    kept = [(k, v) for k, v in saved.items() if k not in PAGING_PARAMS]
+    if sorted(given) != sorted(kept) or (
+        query.page_size is not None and saved.get("PageSize") != str(query.page_size)
+    ):
+        raise InvalidRequestError(
+            "resume_token was made for another query; pass only resume_token "
+            "(and limit), or the same filters it was made with"
+        )
+
+
+def participant_path(conference_sid: str) -> tuple[str, str, str]:
+    """The path segments of a conference's participant list (under the API root)."""
+    return ("Conferences", check_conference_sid(conference_sid, "conference"), "Participants")
+
+
+def parse_participant_page(
+    status: int,
+    headers: Mapping[str, Any],
+    data: object,
+    text: str,
+    *,
+    next_cursor: Callable[[str], str],
+    method: str | None = None,
+    url: str | None = None,
+) -> RawPage[Participant]:
+    """A participant list answer: its records (decoded once the next page is on its way)
+    and the next page's cursor, made by ``next_cursor(next_page_url)`` (which refuses a URL
+    off the origin or the resource); or the mapped error."""
+    if not 200 <= status < 300:
+        raise parse_error(status, headers, data, text, method=method, url=url)
+    records, meta = PARTICIPANTS.envelope(
+        status, headers, data, text, key="participants", meta=TwilioPageMeta
+    )
+    following = next_cursor(meta.next_page_url) if meta.next_page_url else None
+    decode = functools.partial(
+        PARTICIPANTS.decode, key="participants", status=status, headers=headers
+    )
+    return RawPage(items=DeferredItems(records, decode), next_cursor=following, number=meta.page)

@@ -1,0 +1,270 @@
+"""Twilio Voice Insights participant summaries: native records, decoding, the mapping to
+:class:`confclient.Participant`. Pure: no I/O, no asyncio.
+
+A summary documents no muted / on-hold state (its ``events`` say what happened, not what
+is), so those fields are ``None``; ``call_status`` gives the status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+
+from confclient import DecodeError, Participant, ParticipantStatus
+from confclient.adapter import (
+    RecordCodec,
+    as_utc,
+    make_strict_converter,
+    trusted_builder,
+)
+
+from .records import PROVIDER, TwilioPageMeta, parse_error
+
+__all__ = [
+    "PARTICIPANTS",
+    "STATUS_MAP",
+    "TwilioParticipant",
+    "make_converter",
+    "parse_participant_response",
+    "to_participant",
+]
+
+JSONObject = Mapping[str, Any]
+
+_fromisoformat = datetime.fromisoformat
+
+STATUS_MAP: Final[Mapping[str, ParticipantStatus]] = {
+    "ringing": ParticipantStatus.JOINING,
+    "answered": ParticipantStatus.JOINED,
+    "completed": ParticipantStatus.LEFT,
+    "busy": ParticipantStatus.FAILED,
+    "fail": ParticipantStatus.FAILED,
+    "noanswer": ParticipantStatus.FAILED,
+    "canceled": ParticipantStatus.FAILED,
+}
+
+
+@attrs.frozen(slots=True)
+class TwilioParticipant:
+    """A participant summary as documented; every field may be null. ``events``,
+    ``metrics``, ``properties`` and the rest stay reachable through ``Participant.raw``."""
+
+    participant_sid: str | None = None
+    label: str | None = None
+    conference_sid: str | None = None
+    call_sid: str | None = None
+    account_sid: str | None = None
+    call_direction: str | None = None
+    from_: str | None = None
+    to: str | None = None
+    call_status: str | None = None
+    country_code: str | None = None
+    is_moderator: bool | None = None
+    join_time: datetime | None = None
+    leave_time: datetime | None = None
+    duration_seconds: int | None = None
+    is_coach: bool | None = None
+    coached_participants: list[str] | None = None
+    participant_region: str | None = None
+    conference_region: str | None = None
+    call_type: str | None = None
+    processing_state: str | None = None
+    url: str | None = None
+
+
+def make_converter() -> cattrs.Converter:
+    """The converter for participant summaries (``from`` is a Python keyword: ``from_``)."""
+    converter = make_strict_converter(TwilioPageMeta)
+    structure = make_dict_structure_fn(TwilioParticipant, converter, from_=override(rename="from"))
+
+    def hook(value: Any, cls: Any) -> TwilioParticipant:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"expected an object, got {type(value).__name__}")
+        return structure(value, cls)
+
+    converter.register_structure_hook(TwilioParticipant, hook)
+    return converter
+
+
+_converter = make_converter()
+
+
+def _field(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def to_participant(record: TwilioParticipant, raw: JSONObject, *, path: str = "") -> Participant:
+    """The neutral :class:`Participant` for a summary (``raw`` kept as received); its
+    ``data_region`` is the summary's ``conference_region``."""
+    if not record.participant_sid:
+        raise DecodeError(
+            "twilio: a participant summary has no participant_sid",
+            provider=PROVIDER,
+            field=_field(path, "participant_sid"),
+        )
+    duration = None
+    if record.duration_seconds is not None:
+        try:
+            duration = timedelta(seconds=record.duration_seconds)
+        except OverflowError:
+            raise DecodeError(
+                f"twilio: duration_seconds {record.duration_seconds} is out of range",
+                provider=PROVIDER,
+                field=_field(path, "duration_seconds"),
+            ) from None
+    status = (
+        ParticipantStatus.UNKNOWN
+        if record.call_status is None
+        else STATUS_MAP.get(record.call_status, ParticipantStatus.UNKNOWN)
+    )
+    return Participant(
+        provider=PROVIDER,
+        id=record.participant_sid,
+        conference_id=record.conference_sid,
+        call_id=record.call_sid,
+        label=record.label,
+        status=status,
+        coaching=record.is_coach,
+        direction=record.call_direction,
+        caller=record.from_,
+        called=record.to,
+        joined_at=record.join_time,
+        left_at=record.leave_time,
+        duration=duration,
+        region=record.participant_region,
+        data_region=record.conference_region,
+        account_id=record.account_sid,
+        raw=raw,
+    )
+
+
+#: What the fast path passes to ``_build``, in this order (the rest: defaults).
+_BUILT_FIELDS: Final = (
+    "id",
+    "conference_id",
+    "call_id",
+    "label",
+    "status",
+    "coaching",
+    "direction",
+    "caller",
+    "called",
+    "joined_at",
+    "left_at",
+    "duration",
+    "region",
+    "data_region",
+    "account_id",
+    "raw",
+)
+_build = trusted_builder(Participant, _BUILT_FIELDS, provider=PROVIDER)
+_UNKNOWN: Final = ParticipantStatus.UNKNOWN
+
+
+def _decode_fast(record: object, data_region: str | None) -> Participant | None:
+    """One summary in one pass with exact-type checks, or ``None`` as soon as anything is
+    not as documented (the strict path then names the field). Both paths build equal
+    participants (a property test holds them to it); the checks are inline because a call
+    per field would be most of the cost.
+    """
+    if type(record) is not dict:
+        return None
+    get = record.get
+    sid = get("participant_sid")
+    if type(sid) is not str or not sid:
+        return None
+    label, conference_sid, call_sid = get("label"), get("conference_sid"), get("call_sid")
+    account_sid, direction, caller = get("account_sid"), get("call_direction"), get("from")
+    called, call_status, country = get("to"), get("call_status"), get("country_code")
+    region, conference_region = get("participant_region"), get("conference_region")
+    call_type, processing, url = get("call_type"), get("processing_state"), get("url")
+    if (
+        (label is not None and type(label) is not str)
+        or (conference_sid is not None and type(conference_sid) is not str)
+        or (call_sid is not None and type(call_sid) is not str)
+        or (account_sid is not None and type(account_sid) is not str)
+        or (direction is not None and type(direction) is not str)
+        or (caller is not None and type(caller) is not str)
+        or (called is not None and type(called) is not str)
+        or (call_status is not None and type(call_status) is not str)
+        or (country is not None and type(country) is not str)
+        or (region is not None and type(region) is not str)
+        or (conference_region is not None and type(conference_region) is not str)
+        or (call_type is not None and type(call_type) is not str)
+        or (processing is not None and type(processing) is not str)
+        or (url is not None and type(url) is not str)
+    ):
+        return None
+    moderator, coach, seconds = get("is_moderator"), get("is_coach"), get("duration_seconds")
+    if (
+        (moderator is not None and type(moderator) is not bool)
+        or (coach is not None and type(coach) is not bool)
+        or (seconds is not None and type(seconds) is not int)
+    ):
+        return None
+    coached = get("coached_participants")
+    if coached is not None:
+        if type(coached) is not list:
+            return None
+        for leg in coached:
+            if type(leg) is not str:
+                return None
+    joined_at, left_at = get("join_time"), get("leave_time")
+    try:
+        if joined_at is not None:
+            joined_at = _fromisoformat(joined_at)
+            if joined_at.tzinfo is not UTC:
+                joined_at = as_utc(joined_at)
+        if left_at is not None:
+            left_at = _fromisoformat(left_at)
+            if left_at.tzinfo is not UTC:
+                left_at = as_utc(left_at)
+        duration = None if seconds is None else timedelta(seconds=seconds)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    participant: Participant = _build(
+        sid,
+        conference_sid,
+        call_sid,
+        label,
+        _UNKNOWN if call_status is None else STATUS_MAP.get(call_status, _UNKNOWN),
+        coach,
+        direction,
+        caller,
+        called,
+        joined_at,
+        left_at,
+        duration,
+        region,
+        conference_region,
+        account_sid,
+        record,  # ours alone (just decoded): Participant.raw freezes it when first read
+    )
+    return participant
+
+
+def _decode_slow(
+    record: object, path: str, status: int, headers: JSONObject, data_region: str | None
+) -> Participant:
+    native = PARTICIPANTS.structure(record, TwilioParticipant, path, status=status, headers=headers)
+    assert isinstance(record, Mapping)  # the converter accepts objects only
+    return to_participant(native, record, path=path)
+
+
+PARTICIPANTS: Final[RecordCodec[Participant]] = RecordCodec(
+    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow
+)
+"""How Twilio participant summaries decode (envelopes, errors, the fast and the strict path)."""
+
+
+def parse_participant_response(
+    status: int, headers: JSONObject, data: object, text: str = ""
+) -> Participant:
+    """``GET /v1/Conferences/{sid}/Participants/{sid}``: one summary, no envelope."""
+    body = PARTICIPANTS.body(status, headers, data, text)
+    return PARTICIPANTS.one(body, "$", status=status, headers=headers)
