@@ -251,7 +251,16 @@ def _decode_fast(record: object, data_region: str | None) -> Participant | None:
 def _decode_slow(
     record: object, path: str, status: int, headers: JSONObject, data_region: str | None
 ) -> Participant:
-    native = PARTICIPANTS.structure(record, TwilioParticipant, path, status=status, headers=headers)
+    try:
+        native = PARTICIPANTS.structure(
+            record, TwilioParticipant, path, status=status, headers=headers
+        )
+    except DecodeError as exc:
+        if exc.field is not None and exc.field.endswith(".from_"):
+            # Named as the record spells it, not as the attribute must.
+            exc.field = exc.field[:-1]
+            exc.args = (str(exc).replace(".from_", ".from"),)
+        raise
     assert isinstance(record, Mapping)  # the converter accepts objects only
     return to_participant(native, record, path=path)
 

@@ -95,9 +95,10 @@ def iso_ms(ms: int) -> str:
 
 #: Participants of an ordinary generated conference: 0 to this many.
 MAX_SMALL_PARTICIPANTS: Final = 40
-#: Participants of the conferences an emulator makes large (more than one page at the
-#: largest page size of either provider; neither a multiple of any usual page size).
-LARGE_PARTICIPANTS: Final = (1_503, 601)
+#: Participants of the second, third and fourth conference of each region (in list order
+#: at start): two large ones (more than one page at the largest page size of either
+#: provider; neither a multiple of any usual page size) and one with none.
+FIXED_PARTICIPANTS: Final = (1_503, 601, 0)
 
 
 def participant_count(seed: int, provider: str, conference_id: str) -> int:

@@ -173,7 +173,7 @@ class TelnyxEmulator:
         if table is None:
             table = RegionTable(generate_telnyx_region(self.seed, region, self.size))
             self._tables[region] = table
-            self.participants.make_large([row.id for row in table.rows[1:3]])
+            self.participants.make_large([row.id for row in table.rows[1:4]])
         return table
 
     def records(self, region: str | None, origin: str | None = None) -> list[JSONDict]:

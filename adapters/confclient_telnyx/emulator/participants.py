@@ -11,8 +11,9 @@
 Participants are generated on first request, per conference, from the seed and the
 conference id (a few recent conferences are kept): a region of 100,000 conferences costs
 nothing more to start. Every conference has from none to 40; in each data region the
-second and third conferences in list order at start have 1,503 and 601
-(:data:`LARGE_PARTICIPANTS`), and ``counts`` (``sb.telnyx_participant_counts``) sets any
+second, third and fourth conferences in list order at start have 1,503, 601
+and none
+(:data:`FIXED_PARTICIPANTS`), and ``counts`` (``sb.telnyx_participant_counts``) sets any
 conference's number by id.
 """
 
@@ -26,7 +27,7 @@ from aiohttp import web
 
 from confclient.adapter import (
     EPOCH_MS,
-    LARGE_PARTICIPANTS,
+    FIXED_PARTICIPANTS,
     QueryParams,
     iso_ms,
     json_dumps,
@@ -136,8 +137,8 @@ class ParticipantTables:
         self._cache: OrderedDict[str, list[TelnyxParticipantRow]] = OrderedDict()
 
     def make_large(self, conference_ids: list[str]) -> None:
-        """Give the first conferences of ``conference_ids`` the large counts (unless set)."""
-        for conference_id, count in zip(conference_ids, LARGE_PARTICIPANTS, strict=False):
+        """Give the first conferences of ``conference_ids`` the fixed counts (unless set)."""
+        for conference_id, count in zip(conference_ids, FIXED_PARTICIPANTS, strict=False):
             self.counts.setdefault(conference_id, count)
 
     def rows(self, conference_id: str, record: bytes) -> list[TelnyxParticipantRow]:

@@ -146,7 +146,7 @@ class TwilioEmulator:
         row = self._store.find(sid)
         if row is not None:
             # The large conferences are those of the region's list as generated.
-            self.participants.make_large(self._store.rows(row.mixer_region)[1:3])
+            self.participants.make_large(self._store.rows(row.mixer_region)[1:4])
         return row
 
     @property

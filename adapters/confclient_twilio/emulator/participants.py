@@ -8,7 +8,8 @@
 
 Summaries are generated on first request, per conference, from the seed and the SID (a few
 recent conferences are kept). Every conference has from none to 40; in each mixer region the
-second and third conferences in list order have 1,503 and 601 (:data:`LARGE_PARTICIPANTS`),
+second, third and fourth conferences in list order have 1,503, 601 and
+none (:data:`FIXED_PARTICIPANTS`),
 and ``counts`` (``sb.twilio_participant_counts``) sets any conference's number by SID.
 """
 
@@ -21,7 +22,7 @@ from typing import Final, NamedTuple
 
 from confclient.adapter import (
     EPOCH_MS,
-    LARGE_PARTICIPANTS,
+    FIXED_PARTICIPANTS,
     QueryParams,
     iso_ms,
     participant_count,
@@ -165,8 +166,8 @@ class ParticipantTables:
         self._cache: OrderedDict[str, list[TwilioParticipantRow]] = OrderedDict()
 
     def make_large(self, rows: list[TwilioRow]) -> None:
-        """Give the first conferences of ``rows`` the large counts (unless set)."""
-        for row, count in zip(rows, LARGE_PARTICIPANTS, strict=False):
+        """Give the first conferences of ``rows`` the fixed counts (unless set)."""
+        for row, count in zip(rows, FIXED_PARTICIPANTS, strict=False):
             self.counts.setdefault(row.sid, count)
 
     def rows(self, conference: TwilioRow) -> list[TwilioParticipantRow]:
