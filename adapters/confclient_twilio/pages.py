@@ -22,6 +22,7 @@ __all__ = [
     "PAGING_PARAMS",
     "check_page_resource",
     "check_resumed_query",
+    "check_same_query",
     "parse_envelope",
     "parse_page",
 ]
@@ -42,12 +43,19 @@ def check_page_resource(path: str, list_path: str, shown: str) -> None:
 
 def check_resumed_query(saved: Mapping[str, str], query: ListQuery) -> None:
     """Filters given with a resume token must be those its page URL was made with."""
-    if not (query.has_filters or query.page_size is not None):
-        return
-    given = [p for p in build_list_params(query) if p[0] not in PAGING_PARAMS]
+    if query.has_filters or query.page_size is not None:
+        check_same_query(saved, build_list_params(query), query.page_size)
+
+
+def check_same_query(
+    saved: Mapping[str, str], given: list[tuple[str, str]], page_size: int | None
+) -> None:
+    """The query of a resumed page URL (``saved``) against the one the caller gave (built
+    as a first page's, ``given``): same filters, and the same page size when one is given."""
+    given = [p for p in given if p[0] not in PAGING_PARAMS]
     kept = [(k, v) for k, v in saved.items() if k not in PAGING_PARAMS]
     if sorted(given) != sorted(kept) or (
-        query.page_size is not None and saved.get("PageSize") != str(query.page_size)
+        page_size is not None and saved.get("PageSize") != str(page_size)
     ):
         raise InvalidRequestError(
             "resume_token was made for another query; pass only resume_token "

@@ -16,7 +16,7 @@ from typing import Any, Final
 from confclient import InvalidRequestError, Participant, UnsupportedFilterError
 from confclient.adapter import DeferredItems, ParticipantQuery, RawPage, check_text
 
-from .pages import PAGING_PARAMS
+from .pages import PAGING_PARAMS, check_same_query
 from .params import MAX_PAGE_SIZE, check_conference_sid
 from .participant_records import PARTICIPANTS
 from .records import PROVIDER, TwilioPageMeta, parse_error
@@ -120,17 +120,8 @@ def check_saved_participant_query(pairs: Sequence[tuple[str, str]]) -> None:
 
 def check_resumed_participants(saved: Mapping[str, str], query: ParticipantQuery) -> None:
     """Filters given with a resume token must be those its page URL was made with."""
-    if not (query.has_filters or query.page_size is not None):
-        return
-    given = [p for p in build_participant_params(query) if p[0] not in PAGING_PARAMS]
-    kept = [(k, v) for k, v in saved.items() if k not in PAGING_PARAMS]
-    if sorted(given) != sorted(kept) or (
-        query.page_size is not None and saved.get("PageSize") != str(query.page_size)
-    ):
-        raise InvalidRequestError(
-            "resume_token was made for another query; pass only resume_token "
-            "(and limit), or the same filters it was made with"
-        )
+    if query.has_filters or query.page_size is not None:
+        check_same_query(saved, build_participant_params(query), query.page_size)
 
 
 def participant_path(conference_sid: str) -> tuple[str, str, str]:
