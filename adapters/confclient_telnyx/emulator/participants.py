@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, Final, NamedTuple
 
 from aiohttp import web
@@ -69,15 +70,20 @@ class TelnyxParticipantRow(NamedTuple):
 
 
 def generate_participants(
-    seed: int, conference_id: str, conference_name: str, count: int
+    seed: int,
+    conference_id: str,
+    conference_name: str,
+    count: int,
+    start: int = EPOCH_MS,
+    ended: bool = False,
 ) -> list[TelnyxParticipantRow]:
-    """``count`` participants of one conference, in the order they joined: 60% joined, 35%
-    left, 5% joining; a fifth muted, a tenth on hold, one in twenty whispering to the one
-    before it."""
+    """``count`` participants of one conference, joining one a second from ``start`` (epoch
+    ms, the conference's creation), in that order: 60% joined, 35% left, 5% joining (all
+    left once the conference has ``ended``); a fifth muted, a tenth on hold, one in twenty
+    whispering to the one before it."""
     with paused_gc():
         rng = seeded_rng(seed, "telnyx", "participants", conference_id)
         random_, bits = rng.random, rng.getrandbits
-        start = EPOCH_MS - int(random_() * 3_600_000)
         conference = json_dumps({"id": conference_id, "name": conference_name}).decode()
         rows: list[TelnyxParticipantRow] = []
         previous = ""
@@ -86,10 +92,14 @@ def generate_participants(
             control = f"v3:{bits(160):040x}"
             roll = random_()
             status = "joined" if roll < 0.6 else ("left" if roll < 0.95 else "joining")
+            if ended:
+                status = "left"
             muted, on_hold = random_() < 0.2, random_() < 0.1
             whispering = bool(previous) and random_() < 0.05
             created = start + index * 1_000 + int(random_() * 1_000)
-            updated = created + (int(random_() * 1_800_000) if status == "left" else 0)
+            # Up to half an hour, and nobody leaves after the sandbox's "now".
+            span = min(1_800_000, max(0, EPOCH_MS - created))
+            updated = created + (int(random_() * span) if status == "left" else 0)
             whisper = f'"{previous}"' if whispering else ""
             body = (
                 f'{{"record_type":"participant","id":"{ident}","call_control_id":"{control}",'
@@ -148,8 +158,16 @@ class ParticipantTables:
             count = self.counts.get(conference_id)
             if count is None:
                 count = participant_count(self._seed, "telnyx", conference_id)
-            name: Any = json_loads(record).get("name")
-            rows = generate_participants(self._seed, conference_id, str(name), count)
+            conference: Any = json_loads(record)
+            created = datetime.fromisoformat(conference["created_at"])
+            rows = generate_participants(
+                self._seed,
+                conference_id,
+                str(conference.get("name")),
+                count,
+                int(created.timestamp() * 1000),
+                conference.get("status") == "completed",
+            )
             self._cache[conference_id] = rows
             if len(self._cache) > _KEPT:
                 self._cache.popitem(last=False)

@@ -66,21 +66,28 @@ class TwilioParticipantRow(NamedTuple):
 def generate_participants(
     seed: int, conference: TwilioRow, count: int
 ) -> list[TwilioParticipantRow]:
-    """``count`` summaries of one conference, in the order they joined."""
+    """``count`` summaries of one conference, in the order they joined (none still in the
+    call once the conference has ended)."""
     with paused_gc():
         rng = seeded_rng(seed, "twilio", "participants", conference.sid)
         random_, bits = rng.random, rng.getrandbits
         region = conference.mixer_region
         start = min(conference.create_ms, EPOCH_MS)
+        ended = conference.status in ("completed", "summary_timeout")
         rows: list[TwilioParticipantRow] = []
         for index in range(count):
             sid = f"CP{bits(128):032x}"
             label = f"caller-{index + 1}"
             roll = random_()
             status = next(name for name, edge in _STATUSES if roll < edge)
+            if ended and status in ("answered", "ringing"):
+                status = "completed"
             joined = start + index * 1_000 + int(random_() * 1_000)
-            seconds = int(random_() * 3_600) if status in ("completed", "answered") else 0
-            left = "null" if status == "answered" else f'"{iso_ms(joined + seconds * 1000)}"'
+            # Up to an hour, and nobody leaves after the sandbox's "now".
+            span = min(3_600, max(0, (EPOCH_MS - joined) // 1000))
+            seconds = int(random_() * span) if status in ("completed", "answered") else 0
+            still_in = status in ("answered", "ringing")
+            left = "null" if still_in else f'"{iso_ms(joined + seconds * 1000)}"'
             events: list[str] = []
             if random_() < 0.2:
                 events.append("mute")
