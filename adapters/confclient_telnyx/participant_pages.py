@@ -64,8 +64,8 @@ def _filter_name(key: object) -> str:
     return match.group(1)
 
 
-def build_participant_params(query: ParticipantQuery, region: str | None) -> list[tuple[str, str]]:
-    """The query string of a participant listing, without ``page[number]``.
+def build_participant_params(query: ParticipantQuery) -> list[tuple[str, str]]:
+    """The query string of a participant listing, without ``region`` and ``page[number]``.
 
     ``label`` raises :class:`UnsupportedFilterError`: Telnyx cannot filter on it.
     """
@@ -98,8 +98,6 @@ def build_participant_params(query: ParticipantQuery, region: str | None) -> lis
             raise InvalidRequestError(f"{name}= and filters[{name!r}] disagree; give one of them")
         flags[name] = value
     params: list[tuple[str, str]] = []
-    if region is not None:
-        params.append(("region", canonical_region(region)))
     for name in FILTERS:
         if name in flags:
             params.append((f"filter[{name}]", "true" if flags[name] else "false"))
@@ -110,27 +108,35 @@ def build_participant_params(query: ParticipantQuery, region: str | None) -> lis
 def first_participant_cursor(
     conference_id: str, query: ParticipantQuery, region: str | None
 ) -> Cursor:
-    """The cursor of a new participant listing's first page."""
-    params = build_participant_params(query, region)
-    return {"c": check_conference_id(conference_id), "q": [list(p) for p in params], "n": 1}
+    """The cursor of a new participant listing's first page (``region``: where to look
+    first, ``None``: the service's default region)."""
+    params = build_participant_params(query)
+    return {
+        "c": check_conference_id(conference_id),
+        "r": None if region is None else canonical_region(region),
+        "q": [list(p) for p in params],
+        "n": 1,
+    }
 
 
-def participant_page_cursor(cursor: Cursor, number: int) -> Cursor:
-    """The cursor of page ``number`` of the listing ``cursor`` belongs to."""
-    return {"c": cursor["c"], "q": cursor["q"], "n": number}
+def participant_page_cursor(cursor: Cursor, number: int, region: str | None) -> Cursor:
+    """The cursor of page ``number`` of the listing ``cursor`` belongs to, in ``region``
+    (where the conference was found)."""
+    return {"c": cursor["c"], "r": region, "q": cursor["q"], "n": number}
 
 
 def check_participant_cursor(cursor: object) -> tuple[str, list[tuple[str, str]]]:
     """The conference and saved query of a cursor (from a caller's resume token), checked
-    field by field; :class:`InvalidRequestError` for anything else."""
+    field by field (its region too); :class:`InvalidRequestError` for anything else."""
 
     def damaged(why: str) -> InvalidRequestError:
         return InvalidRequestError(f"resume_token is damaged: {why}")
 
     if not (
         isinstance(cursor, dict)
-        and cursor.keys() == {"c", "q", "n"}
+        and cursor.keys() == {"c", "r", "q", "n"}
         and type(cursor["c"]) is str
+        and (cursor["r"] is None or cursor["r"] in REGIONS)
         and type(cursor["n"]) is int
         and 1 <= cursor["n"] <= MAX_PAGE_NUMBER
         and isinstance(cursor["q"], list)
@@ -145,9 +151,7 @@ def check_participant_cursor(cursor: object) -> tuple[str, list[tuple[str, str]]
         if not (isinstance(pair, list) and len(pair) == 2 and all(type(p) is str for p in pair)):
             raise damaged("a query parameter is not a [name, value] pair of strings")
         key, value = pair
-        if key == "region":
-            ok = value in REGIONS
-        elif key == "page[size]":
+        if key == "page[size]":
             ok = bool(_DIGITS.match(value)) and 1 <= int(value) <= MAX_PAGE_SIZE
         else:
             ok = key in {f"filter[{name}]" for name in FILTERS} and value in ("true", "false")
@@ -170,8 +174,8 @@ def check_resumed_participants(cursor: Cursor, conference_id: str, query: Partic
         )
     if not (query.has_filters or query.page_size is not None):
         return
-    given = [p for p in build_participant_params(query, None) if p[0] != "region"]
-    kept = [p for p in saved if p[0] != "region"]
+    given = build_participant_params(query)
+    kept = saved
     if query.page_size is None:
         given = [p for p in given if p[0] != "page[size]"]
         kept = [p for p in kept if p[0] != "page[size]"]
@@ -182,13 +186,10 @@ def check_resumed_participants(cursor: Cursor, conference_id: str, query: Partic
         )
 
 
-def participant_page_params(cursor: Cursor, region: str | None) -> list[tuple[str, str]]:
-    """The query string of the request for the page ``cursor`` names, in ``region`` when the
-    cursor names none (the region the service found the conference in)."""
+def participant_page_params(cursor: Cursor, region: str) -> list[tuple[str, str]]:
+    """The query string of the request for the page ``cursor`` names, asked in ``region``."""
     _, saved = check_participant_cursor(cursor)
-    if region is not None and all(key != "region" for key, _ in saved):
-        saved = [("region", region), *saved]
-    return [*saved, ("page[number]", str(cursor["n"]))]
+    return [("region", canonical_region(region)), *saved, ("page[number]", str(cursor["n"]))]
 
 
 def parse_participant_page(
@@ -198,13 +199,14 @@ def parse_participant_page(
     text: str,
     cursor: Cursor,
     *,
-    region: str | None,
+    region: str,
     method: str | None = None,
     url: str | None = None,
 ) -> RawPage[Participant]:
     """The answer to the request for page ``cursor`` (asked in ``region``): its records,
-    decoded once the following pages are requested, the next cursor and the totals; or the
-    mapped error (a conference that region does not have: :class:`NotFoundError`)."""
+    decoded once the following pages are requested, the next cursor (in ``region``) and
+    the totals; or the mapped error (a conference that region does not have:
+    :class:`NotFoundError`)."""
     if not 200 <= status < 300:
         raise parse_error(status, headers, data, text, method=method, url=url)
     records, meta = PARTICIPANTS.envelope(
@@ -221,7 +223,7 @@ def parse_participant_page(
     )
     return RawPage(
         items=DeferredItems(records, decode),
-        next_cursor=participant_page_cursor(cursor, number + 1) if has_next else None,
+        next_cursor=participant_page_cursor(cursor, number + 1, region) if has_next else None,
         number=number,
         total_pages=meta.total_pages,
         total_results=meta.total_results,

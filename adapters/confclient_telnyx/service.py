@@ -155,7 +155,7 @@ class TelnyxConferenceService(BaseConferenceService):
     ) -> Pager:
         cursor = first_participant_cursor(conference_id, query, region)
         return Pager(
-            _ParticipantPages(self, region),
+            _ParticipantPages(self),
             cursor,
             limit=query.limit,
             page_concurrency=self.page_concurrency,
@@ -170,8 +170,10 @@ class TelnyxConferenceService(BaseConferenceService):
         skip: int,
     ) -> Pager:
         check_resumed_participants(cursor, conference_id, query)
+        if cursor["r"] is None and region is not None:
+            cursor = {**cursor, "r": region}  # the Conference given says where to look first
         return Pager(
-            _ParticipantPages(self, region),
+            _ParticipantPages(self),
             cursor,
             limit=query.limit,
             skip=skip,
@@ -265,33 +267,32 @@ class TelnyxConferenceService(BaseConferenceService):
 
 
 class _ParticipantPages:
-    """The page source of one participant listing. A cursor without ``region`` (the
-    conference was given by id) is asked where ``get`` would look: the default region first,
-    then every other one concurrently; the region that has it serves every later page."""
+    """The page source of one participant listing. The conference is looked for as ``get``
+    looks: in the cursor's region (a ``Conference``'s own, or where an earlier page found
+    it), else the default region, first, then every other one concurrently; the region that
+    has it serves every later page, and the cursors of those pages name it."""
 
-    def __init__(self, service: TelnyxConferenceService, region: str | None) -> None:
+    def __init__(self, service: TelnyxConferenceService) -> None:
         self.provider = service.provider
         self.pause_gc = service.pause_gc
         self._service = service
-        self._region = region
+        self._found: str | None = None
 
     def page_cursor(self, cursor: Any, number: int) -> Any:
-        return participant_page_cursor(cursor, number)
+        return participant_page_cursor(cursor, number, self._found)
 
     async def fetch_page(self, cursor: Any) -> RawPage[Participant]:
-        if self._region is not None or any(key == "region" for key, _ in cursor["q"]):
-            return await self._fetch(cursor, self._region)
+        if self._found is not None:
+            return await self._fetch(cursor, self._found)
         service = self._service
         return await find_in_regions(
-            lambda region: self._fetch(cursor, region, found=True),
+            lambda region: self._fetch(cursor, region),
             service.regions,
-            service.default_region,
+            cursor["r"] or service.default_region,
             what=f"the participants of {cursor['c']!r} in {service.provider}",
         )
 
-    async def _fetch(
-        self, cursor: Any, region: str | None, *, found: bool = False
-    ) -> RawPage[Participant]:
+    async def _fetch(self, cursor: Any, region: str) -> RawPage[Participant]:
         transport = self._service.transport
         params = participant_page_params(cursor, region)
         url = transport.url("conferences", cursor["c"], "participants", params=params)
@@ -302,10 +303,9 @@ class _ParticipantPages:
             response.data,
             response.text,
             cursor,
-            region=dict(params).get("region"),
+            region=region,
             method=response.method,
             url=str(response.url),
         )
-        if found:
-            self._region = region
+        self._found = region
         return page

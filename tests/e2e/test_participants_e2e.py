@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import attrs
 import pytest
 
 import confclient
@@ -245,3 +247,45 @@ async def test_fan_out_over_regions_then_participants(sb: Sandbox) -> None:
             totals[conf.id] = len(await svc.participants(conf).collect())
     for conf in conferences:
         assert totals[conf.id] == len(native(sb, "telnyx", conf.id))
+
+
+def _participant_regions(sb: Sandbox) -> list[str]:
+    """The ``region`` of each participant list request the sandbox saw, in order."""
+    return [
+        parse_qs(urlsplit(target).query).get("region", ["-"])[0]
+        for _, target in sb.stats.queries
+        if target.split("?")[0].endswith("/participants")
+    ]
+
+
+async def test_telnyx_asks_a_conference_s_own_region_and_resumes_where_it_was_found(
+    sb: Sandbox,
+) -> None:
+    conference = sb.telnyx_records("Middle East")[1]["id"]  # 1,503
+    expected = ids(native(sb, "telnyx", conference), "telnyx")
+    async with sb.connect("telnyx", retry=FAST_RETRY) as svc:
+        conf = await svc.get(conference)
+        sb.stats.reset()
+        whole = await svc.participants(conf, page_size=250).collect()
+        assert _participant_regions(sb) == ["Middle East"] * 7  # no lookup elsewhere
+        # By id: looked for everywhere once, then every page asked where it was found.
+        sb.stats.reset()
+        pager = svc.participants(conference, page_size=100)
+        head = []
+        async for p in pager:
+            head.append(p.id)
+            if len(head) == 250:
+                break
+        asked = _participant_regions(sb)
+        assert sorted(set(asked)) == sorted(svc.regions)
+        assert asked.count("Middle East") >= 3
+        sb.stats.reset()
+        rest = await svc.participants(conference, resume_token=pager.resume_token).collect()
+        assert set(_participant_regions(sb)) == {"Middle East"}
+        # A Conference whose region is wrong is still found, as get finds it.
+        moved = attrs.evolve(conf, data_region="Europe")
+        again = await svc.participants(moved, limit=3).collect()
+    assert [p.id for p in whole] == expected
+    assert head + [p.id for p in rest] == expected
+    assert [p.id for p in again] == expected[:3]
+    assert {p.data_region for p in whole} == {"Middle East"}

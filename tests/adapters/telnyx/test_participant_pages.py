@@ -47,11 +47,8 @@ def q(**kwargs: Any) -> ParticipantQuery:
 
 
 def test_muted_and_on_hold_become_filters_and_whispering_passes_through() -> None:
-    params = build_participant_params(
-        q(muted=True, on_hold=False, filters={"whispering": True}), "Europe"
-    )
+    params = build_participant_params(q(muted=True, on_hold=False, filters={"whispering": True}))
     assert params == [
-        ("region", "Europe"),
         ("filter[muted]", "true"),
         ("filter[on_hold]", "false"),
         ("filter[whispering]", "true"),
@@ -60,9 +57,9 @@ def test_muted_and_on_hold_become_filters_and_whispering_passes_through() -> Non
 
 
 def test_page_size_follows_limit_and_is_capped() -> None:
-    assert build_participant_params(q(limit=30), None) == [("page[size]", "30")]
+    assert build_participant_params(q(limit=30)) == [("page[size]", "30")]
     with pytest.raises(InvalidRequestError, match="between 1 and 250"):
-        build_participant_params(q(page_size=251), None)
+        build_participant_params(q(page_size=251))
 
 
 @pytest.mark.parametrize(
@@ -76,7 +73,7 @@ def test_page_size_follows_limit_and_is_capped() -> None:
 )
 def test_refused_before_any_request(kwargs: dict[str, Any], error: type[Exception]) -> None:
     with pytest.raises(error):
-        build_participant_params(q(**kwargs), None)
+        build_participant_params(q(**kwargs))
 
 
 def test_a_conference_id_must_be_a_uuid() -> None:
@@ -85,7 +82,8 @@ def test_a_conference_id_must_be_a_uuid() -> None:
 
 
 def test_the_cursor_round_trips_and_a_forged_one_is_refused() -> None:
-    cursor = first_participant_cursor(CONF, q(muted=True), None)
+    cursor = first_participant_cursor(CONF, q(muted=True), "europe")
+    assert cursor["r"] == "Europe"
     assert check_participant_cursor(cursor)[0] == CONF
     assert participant_page_params(cursor, "US") == [
         ("region", "US"),
@@ -96,6 +94,8 @@ def test_the_cursor_round_trips_and_a_forged_one_is_refused() -> None:
     for forged in (
         {**cursor, "n": 0},
         {**cursor, "c": "x"},
+        {**cursor, "r": "Asia"},
+        {k: v for k, v in cursor.items() if k != "r"},
         {**cursor, "q": [["filter[name]", "a"], ["page[size]", "3"]]},
         {**cursor, "q": [["page[size]", "999"]]},
     ):
@@ -121,7 +121,7 @@ def test_a_page_parses_with_next_cursor_and_deferred_items() -> None:
     }
     page = parse_participant_page(200, {}, body, "", cursor, region="US")
     assert isinstance(page.items, DeferredItems)
-    assert page.next_cursor == {**cursor, "n": 2}
+    assert page.next_cursor == {**cursor, "r": "US", "n": 2}  # where it was found
     assert (page.number, page.total_pages, page.total_results) == (1, 3, 3)
     (participant,) = page.items.decode()
     assert participant.status is ParticipantStatus.LEFT
