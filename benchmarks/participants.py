@@ -105,6 +105,10 @@ def _measure(
         "region": PROVIDERS[provider].region,
         "page_size": PROVIDERS[provider].page_size,
         "conference": conference,
+        # For the raw floor (benchmarks._child's): the participant list instead of conferences.
+        "telnyx_path": f"/v2/conferences/{conference}/participants",
+        "twilio_path": f"/v1/Conferences/{conference}/Participants",
+        "twilio_key": ["participants", "participant_sid"],
         "warmup": 1,
         "runs": args.runs,
         **creds,

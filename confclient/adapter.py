@@ -57,6 +57,7 @@ if TYPE_CHECKING:
         aware_utc,
         check_id,
         check_text,
+        page_size_for,
         positive_int,
     )
     from .service import BaseConferenceService
@@ -104,6 +105,7 @@ _LAZY: dict[str, str] = {
     "json_object": "decoding",
     "make_strict_converter": "decoding",
     "parse_timestamp": "decoding",
+    "page_size_for": "query",
     "positive_int": "query",
     "raise_for_status": "decoding",
     "request_id_of": "decoding",
@@ -150,6 +152,7 @@ __all__ = [
     "json_object",
     "lazy_exports",
     "make_strict_converter",
+    "page_size_for",
     "parse_timestamp",
     "positive_int",
     "raise_for_status",

@@ -9,9 +9,9 @@ empty page, and without ``meta`` a short page is the last.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from confclient import Conference, InvalidRequestError
 from confclient.adapter import DeferredItems, ListQuery, RawPage
@@ -25,6 +25,7 @@ __all__ = [
     "check_resumed_query",
     "first_cursor",
     "list_order",
+    "numbered_page",
     "page_cursor",
     "page_params",
     "parse_envelope",
@@ -38,6 +39,7 @@ _MICROSECOND: Final = timedelta(microseconds=1)
 DEFAULT_PAGE_SIZE: Final = 20
 
 Cursor = dict[str, Any]
+T = TypeVar("T")
 
 
 def first_cursor(query: ListQuery) -> Cursor:
@@ -115,12 +117,6 @@ def parse_page(
         raise parse_error(status, headers, data, text, method=method, url=url)
     records, meta = parse_envelope(status, headers, data, text)
     params = dict(cursor["q"])  # checked when the request was made (page_params)
-    number: int = cursor["n"]
-    if meta.total_pages is not None:
-        # An empty page before the last is the pager's to refuse, not a silent end.
-        has_next = number < meta.total_pages
-    else:
-        has_next = len(records) >= int(params.get("page[size]", DEFAULT_PAGE_SIZE))
     decode = functools.partial(
         CONFERENCES.decode,
         key="data",
@@ -128,9 +124,35 @@ def parse_page(
         headers=headers,
         data_region=params.get("region"),
     )
+    return numbered_page(
+        records,
+        meta,
+        decode,
+        cursor["n"],
+        int(params.get("page[size]", DEFAULT_PAGE_SIZE)),
+        lambda number: page_cursor(cursor, number),
+    )
+
+
+def numbered_page(
+    records: list[Any],
+    meta: TelnyxPageMeta,
+    decode: Callable[[Sequence[Any]], Sequence[T]],
+    number: int,
+    page_size: int,
+    cursor_of: Callable[[int], Cursor],
+) -> RawPage[T]:
+    """Page ``number`` of a listing paged by number (``cursor_of(n)``: page ``n``'s cursor):
+    its records, decoded by the pager once it has asked for the following pages, the next
+    page's cursor and the totals. Without ``meta`` a short page is the last."""
+    if meta.total_pages is not None:
+        # An empty page before the last is the pager's to refuse, not a silent end.
+        has_next = number < meta.total_pages
+    else:
+        has_next = len(records) >= page_size
     return RawPage(
         items=DeferredItems(records, decode),
-        next_cursor=page_cursor(cursor, number + 1) if has_next else None,
+        next_cursor=cursor_of(number + 1) if has_next else None,
         number=number,
         total_pages=meta.total_pages,
         total_results=meta.total_results,

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from confclient import InvalidRequestError, Participant, UnsupportedFilterError
-from confclient.adapter import DeferredItems, ParticipantQuery, RawPage
+from confclient.adapter import ParticipantQuery, RawPage, page_size_for
 
-from .pages import DEFAULT_PAGE_SIZE
+from .pages import DEFAULT_PAGE_SIZE, numbered_page
 from .params import MAX_PAGE_NUMBER, MAX_PAGE_SIZE, REGIONS, canonical_region
 from .participant_records import PARTICIPANTS
 from .records import PROVIDER, TelnyxPageMeta, parse_error
@@ -76,13 +76,7 @@ def build_participant_params(query: ParticipantQuery) -> list[tuple[str, str]]:
             provider=PROVIDER,
             filter="label",
         )
-    page_size = query.page_size
-    if page_size is None:
-        page_size = MAX_PAGE_SIZE if query.limit is None else min(MAX_PAGE_SIZE, query.limit)
-    elif page_size > MAX_PAGE_SIZE:
-        raise InvalidRequestError(
-            f"page_size must be between 1 and {MAX_PAGE_SIZE} for telnyx, got {page_size}"
-        )
+    page_size = page_size_for(query.page_size, query.limit, MAX_PAGE_SIZE, PROVIDER)
     flags: dict[str, bool] = {}
     for key, value in query.filters.items():
         name = _filter_name(key)
@@ -212,19 +206,14 @@ def parse_participant_page(
     records, meta = PARTICIPANTS.envelope(
         status, headers, data, text, key="data", meta=TelnyxPageMeta
     )
-    number: int = cursor["n"]
-    if meta.total_pages is not None:
-        has_next = number < meta.total_pages
-    else:
-        size = dict(cursor["q"]).get("page[size]", DEFAULT_PAGE_SIZE)
-        has_next = len(records) >= int(size)
     decode = functools.partial(
         PARTICIPANTS.decode, key="data", status=status, headers=headers, data_region=region
     )
-    return RawPage(
-        items=DeferredItems(records, decode),
-        next_cursor=participant_page_cursor(cursor, number + 1, region) if has_next else None,
-        number=number,
-        total_pages=meta.total_pages,
-        total_results=meta.total_results,
+    return numbered_page(
+        records,
+        meta,
+        decode,
+        cursor["n"],
+        int(dict(cursor["q"]).get("page[size]", DEFAULT_PAGE_SIZE)),
+        lambda number: participant_page_cursor(cursor, number, region),
     )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from confclient import Conference, InvalidRequestError, UnsafeRedirectError
-from confclient.adapter import DeferredItems, ListQuery, RawPage
+from confclient.adapter import DeferredItems, ListQuery, RawPage, RecordCodec
 
 from .params import build_list_params
 from .records import CONFERENCES, TwilioPageMeta, parse_error
@@ -24,8 +24,11 @@ __all__ = [
     "check_resumed_query",
     "check_same_query",
     "parse_envelope",
+    "parse_list_page",
     "parse_page",
 ]
+
+T = TypeVar("T")
 
 #: Paging parameters of a page URL: everything else in it is the query it was made for.
 PAGING_PARAMS: Final = frozenset({"Page", "PageToken", "PageSize"})
@@ -83,12 +86,37 @@ def parse_page(
     """A list answer: its records (decoded by the pager once the next page is on its way)
     and the next page's cursor, made by ``next_cursor(next_page_url)`` (which refuses a URL
     off the origin or the resource); or the mapped error."""
+    return parse_list_page(
+        CONFERENCES,
+        "conferences",
+        status,
+        headers,
+        data,
+        text,
+        next_cursor=next_cursor,
+        method=method,
+        url=url,
+    )
+
+
+def parse_list_page(
+    codec: RecordCodec[T],
+    key: str,
+    status: int,
+    headers: Mapping[str, Any],
+    data: object,
+    text: str,
+    *,
+    next_cursor: Callable[[str], str],
+    method: str | None = None,
+    url: str | None = None,
+) -> RawPage[T]:
+    """Any Insights list answer (records under ``key``, decoded with ``codec``; the same
+    ``meta`` on every list resource): as :func:`parse_page` says."""
     if not 200 <= status < 300:
         raise parse_error(status, headers, data, text, method=method, url=url)
-    records, meta = parse_envelope(status, headers, data, text)
+    records, meta = codec.envelope(status, headers, data, text, key=key, meta=TwilioPageMeta)
     following = next_cursor(meta.next_page_url) if meta.next_page_url else None
-    # Each summary says its own region (mixer_region): no data region to give.
-    decode = functools.partial(
-        CONFERENCES.decode, key="conferences", status=status, headers=headers
-    )
+    # Each summary says its own region: no data region to give.
+    decode = functools.partial(codec.decode, key=key, status=status, headers=headers)
     return RawPage(items=DeferredItems(records, decode), next_cursor=following, number=meta.page)

@@ -8,18 +8,22 @@ participant resource.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from confclient import InvalidRequestError, Participant, UnsupportedFilterError
-from confclient.adapter import DeferredItems, ParticipantQuery, RawPage, check_text
+from confclient.adapter import (
+    ParticipantQuery,
+    RawPage,
+    check_text,
+    page_size_for,
+)
 
-from .pages import PAGING_PARAMS, check_same_query
-from .params import MAX_PAGE_SIZE, check_conference_sid
+from .pages import PAGING_PARAMS, check_same_query, parse_list_page
+from .params import MAX_PAGE_SIZE, check_conference_sid, check_saved_query
 from .participant_records import PARTICIPANTS
-from .records import PROVIDER, TwilioPageMeta, parse_error
+from .records import PROVIDER
 
 __all__ = [
     "FILTERS",
@@ -34,7 +38,6 @@ __all__ = [
 #: What ``filters=`` takes (the documented query parameters with no neutral argument).
 FILTERS: Final = ("ParticipantSid", "Events")
 _PARTICIPANT_SID = re.compile(r"^CP[0-9a-fA-F]{32}$")
-_DIGITS = re.compile(r"^[0-9]{1,10}$")
 
 
 def check_participant_sid(value: object, argument: str = "participant_id") -> str:
@@ -60,13 +63,7 @@ def build_participant_params(query: ParticipantQuery) -> list[tuple[str, str]]:
                 provider=PROVIDER,
                 filter=argument,
             )
-    page_size = query.page_size
-    if page_size is None:
-        page_size = MAX_PAGE_SIZE if query.limit is None else min(MAX_PAGE_SIZE, query.limit)
-    elif page_size > MAX_PAGE_SIZE:
-        raise InvalidRequestError(
-            f"page_size must be between 1 and {MAX_PAGE_SIZE} for twilio, got {page_size}"
-        )
+    page_size = page_size_for(query.page_size, query.limit, MAX_PAGE_SIZE, PROVIDER)
     params: list[tuple[str, str]] = []
     if query.label is not None:
         params.append(("Label", query.label))
@@ -96,26 +93,13 @@ def build_participant_params(query: ParticipantQuery) -> list[tuple[str, str]]:
 def check_saved_participant_query(pairs: Sequence[tuple[str, str]]) -> None:
     """The query of a page URL a resume token saved, checked field by field;
     :class:`InvalidRequestError` for anything else (a forged or damaged token)."""
+    check_saved_query(pairs, _participant_filter_problem)
 
-    def damaged(why: str) -> InvalidRequestError:
-        return InvalidRequestError(f"resume_token is damaged: {why}")
 
-    names = [name for name, _ in pairs]
-    for name, value in pairs:
-        if any(ord(char) < 0x20 or ord(char) == 0x7F for char in name + value):
-            raise damaged(f"query parameter {name[:40]!r} holds a control character")
-        if name == "PageSize":
-            if not _DIGITS.match(value) or not 1 <= int(value) <= MAX_PAGE_SIZE:
-                raise damaged(f"PageSize must be 1..{MAX_PAGE_SIZE}, got {value[:40]!r}")
-        elif name == "Page":
-            if not _DIGITS.match(value):
-                raise damaged(f"Page must be a page index, got {value[:40]!r}")
-        elif name == "ParticipantSid" and not _PARTICIPANT_SID.match(value):
-            raise damaged(f"ParticipantSid {value[:40]!r} is not a participant SID")
-        elif not value:
-            raise damaged(f"query parameter {name[:40]!r} is empty")
-    if len(set(names)) != len(names) or "PageSize" not in names:
-        raise damaged("its query is not one a participant listing makes")
+def _participant_filter_problem(name: str, value: str) -> str | None:
+    if name == "ParticipantSid" and not _PARTICIPANT_SID.match(value):
+        return f"ParticipantSid {value[:40]!r} is not a participant SID"
+    return None
 
 
 def check_resumed_participants(saved: Mapping[str, str], query: ParticipantQuery) -> None:
@@ -142,13 +126,14 @@ def parse_participant_page(
     """A participant list answer: its records (decoded once the next page is on its way)
     and the next page's cursor, made by ``next_cursor(next_page_url)`` (which refuses a URL
     off the origin or the resource); or the mapped error."""
-    if not 200 <= status < 300:
-        raise parse_error(status, headers, data, text, method=method, url=url)
-    records, meta = PARTICIPANTS.envelope(
-        status, headers, data, text, key="participants", meta=TwilioPageMeta
+    return parse_list_page(
+        PARTICIPANTS,
+        "participants",
+        status,
+        headers,
+        data,
+        text,
+        next_cursor=next_cursor,
+        method=method,
+        url=url,
     )
-    following = next_cursor(meta.next_page_url) if meta.next_page_url else None
-    decode = functools.partial(
-        PARTICIPANTS.decode, key="participants", status=status, headers=headers
-    )
-    return RawPage(items=DeferredItems(records, decode), next_cursor=following, number=meta.page)

@@ -23,7 +23,7 @@ from confclient.adapter import (
     trusted_builder,
 )
 
-from .records import PROVIDER, TwilioPageMeta, parse_error
+from .records import PROVIDER, TwilioPageMeta, duration_of, parse_error
 
 __all__ = [
     "PARTICIPANTS",
@@ -107,16 +107,7 @@ def to_participant(record: TwilioParticipant, raw: JSONObject, *, path: str = ""
             provider=PROVIDER,
             field=_field(path, "participant_sid"),
         )
-    duration = None
-    if record.duration_seconds is not None:
-        try:
-            duration = timedelta(seconds=record.duration_seconds)
-        except OverflowError:
-            raise DecodeError(
-                f"twilio: duration_seconds {record.duration_seconds} is out of range",
-                provider=PROVIDER,
-                field=_field(path, "duration_seconds"),
-            ) from None
+    duration = duration_of(record.duration_seconds, path)
     status = (
         ParticipantStatus.UNKNOWN
         if record.call_status is None
