@@ -171,6 +171,7 @@ class ParticipantTables:
         self.counts: dict[str, int] = {}
         """Participants per conference SID, where set (``sb.twilio_participant_counts``)."""
         self._cache: OrderedDict[str, list[TwilioParticipantRow]] = OrderedDict()
+        self._bodies: dict[str, list[bytes]] = {}
 
     def make_large(self, rows: list[TwilioRow]) -> None:
         """Give the first conferences of ``rows`` the fixed counts (unless set)."""
@@ -194,10 +195,19 @@ class ParticipantTables:
         return rows
 
     def select(self, conference: TwilioRow, query: ParticipantQuery) -> list[bytes]:
-        """The bodies ``query`` selects, in list order."""
+        """The bodies ``query`` selects, in list order (without filters, kept: every page
+        of a listing asks for the same)."""
+        rows = self.rows(conference)
+        if query.label is None and query.participant_sid is None and query.events is None:
+            bodies = self._bodies.get(conference.sid)
+            if bodies is None or len(bodies) != len(rows):
+                bodies = self._bodies[conference.sid] = [row.body for row in rows]
+                while len(self._bodies) > _KEPT:
+                    del self._bodies[next(iter(self._bodies))]
+            return bodies
         return [
             row.body
-            for row in self.rows(conference)
+            for row in rows
             if (query.label is None or row.label == query.label)
             and (query.participant_sid is None or row.sid == query.participant_sid)
             and (query.events is None or query.events in row.events)
