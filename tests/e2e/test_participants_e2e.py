@@ -289,3 +289,19 @@ async def test_telnyx_asks_a_conference_s_own_region_and_resumes_where_it_was_fo
     assert head + [p.id for p in rest] == expected
     assert [p.id for p in again] == expected[:3]
     assert {p.data_region for p in whole} == {"Middle East"}
+
+
+async def test_merge_orders_participants_of_several_conferences_by_joined_at(
+    sb: Sandbox,
+) -> None:
+    first, second = conference_ids(sb, "twilio")[1:3]
+    async with sb.connect("twilio", retry=FAST_RETRY) as svc:
+        merged = await confclient.merge(
+            svc.participants(first, page_size=200),
+            svc.participants(second, page_size=200),
+            order_by="joined_at",
+            descending=False,  # each listing is in the order its participants joined
+        ).collect()
+    joined = [p.joined_at for p in merged]
+    assert joined == sorted(joined)
+    assert len(merged) == len(native(sb, "twilio", first)) + len(native(sb, "twilio", second))
