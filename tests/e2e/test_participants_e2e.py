@@ -16,11 +16,13 @@ import pytest
 
 import confclient
 from confclient import (
+    DecodeError,
     InvalidRequestError,
     NotFoundError,
     Participant,
     ParticipantStatus,
     RetryPolicy,
+    UnsafeRedirectError,
     UnsupportedFilterError,
 )
 from confclient.sandbox import Sandbox
@@ -305,3 +307,24 @@ async def test_merge_orders_participants_of_several_conferences_by_joined_at(
     joined = [p.joined_at for p in merged]
     assert joined == sorted(joined)
     assert len(merged) == len(native(sb, "twilio", first)) + len(native(sb, "twilio", second))
+
+
+async def test_twilio_participant_pages_are_guarded_like_conference_pages(sb: Sandbox) -> None:
+    """A next page on another host is refused unsent; one that repeats itself stops the
+    listing; a token of one conference's listing does not resume another's."""
+    conference = conference_ids(sb, "twilio")[1]
+    async with sb.connect("twilio", retry=FAST_RETRY) as svc:
+        sb.twilio_next_page_origin = "http://127.0.0.2:9"
+        with pytest.raises(UnsafeRedirectError, match=r"127\.0\.0\.2"):
+            await svc.participants(conference, page_size=5).collect()
+        sb.twilio_next_page_origin = None
+        sb.twilio_repeat_next_page = True
+        with pytest.raises(DecodeError, match="already sent"):
+            await svc.participants(conference, page_size=5).collect()
+        sb.twilio_repeat_next_page = False
+        other = conference_ids(sb, "twilio")[2]
+        token = svc.participants(conference, page_size=5)
+        async for _ in token:
+            break
+        with pytest.raises(InvalidRequestError, match="another conference"):
+            svc.participants(other, resume_token=token.resume_token)
