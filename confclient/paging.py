@@ -241,6 +241,15 @@ class Pager:
                 items = page.items
                 if self._limit is None and not dropped:
                     # The common case, kept lean: it runs once per item of every listing.
+                    lazy = items.one_by_one() if isinstance(items, DeferredItems) else None
+                    if lazy is not None:
+                        records, decode_one = lazy
+                        for index in range(skip, len(records)):
+                            item = decode_one(records[index], index)
+                            self._skip = index + 1
+                            self._yielded += 1
+                            yield item
+                        continue
                     for index in range(skip, len(items)):
                         # Position *after* this item (in the page as the provider sent it),
                         # so a token read inside the loop body resumes with the next one.
@@ -297,7 +306,8 @@ class Pager:
                         # Let the requests just started go out before this page is decoded
                         # (the next line), so the network and the decoding overlap.
                         await asyncio.sleep(0)
-                if isinstance(page.items, DeferredItems):
+                if isinstance(page.items, DeferredItems) and page.items.one_by_one() is None:
+                    # Decoded all at once (an adapter that decodes page by page).
                     with paused_gc(self._pause_gc):
                         page = attrs.evolve(page, items=page.items.decode())
                 budget.release()  # the page is no longer ahead: it is the one consumed
