@@ -8,13 +8,12 @@ empty page, and without ``meta`` a short page is the last.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
 from confclient import Conference, InvalidRequestError
-from confclient.adapter import DeferredItems, ListQuery, RawPage
+from confclient.adapter import ListQuery, RawPage
 
 from .params import MAX_PAGE_NUMBER, build_list_params, check_saved_query
 from .records import CONFERENCES, TelnyxPageMeta, parse_error
@@ -117,17 +116,12 @@ def parse_page(
         raise parse_error(status, headers, data, text, method=method, url=url)
     records, meta = parse_envelope(status, headers, data, text)
     params = dict(cursor["q"])  # checked when the request was made (page_params)
-    decode = functools.partial(
-        CONFERENCES.decode,
-        key="data",
-        status=status,
-        headers=headers,
-        data_region=params.get("region"),
+    items = CONFERENCES.deferred(
+        records, "data", status=status, headers=headers, data_region=params.get("region")
     )
     return numbered_page(
-        records,
+        items,
         meta,
-        decode,
         cursor["n"],
         int(params.get("page[size]", DEFAULT_PAGE_SIZE)),
         lambda number: page_cursor(cursor, number),
@@ -135,23 +129,22 @@ def parse_page(
 
 
 def numbered_page(
-    records: list[Any],
+    items: Sequence[T],
     meta: TelnyxPageMeta,
-    decode: Callable[[Sequence[Any]], Sequence[T]],
     number: int,
     page_size: int,
     cursor_of: Callable[[int], Cursor],
 ) -> RawPage[T]:
     """Page ``number`` of a listing paged by number (``cursor_of(n)``: page ``n``'s cursor):
-    its records, decoded by the pager once it has asked for the following pages, the next
-    page's cursor and the totals. Without ``meta`` a short page is the last."""
+    its items (deferred: decoded as the pager hands them out), the next page's cursor and
+    the totals. Without ``meta`` a short page is the last."""
     if meta.total_pages is not None:
         # An empty page before the last is the pager's to refuse, not a silent end.
         has_next = number < meta.total_pages
     else:
-        has_next = len(records) >= page_size
+        has_next = len(items) >= page_size
     return RawPage(
-        items=DeferredItems(records, decode),
+        items=items,
         next_cursor=cursor_of(number + 1) if has_next else None,
         number=number,
         total_pages=meta.total_pages,

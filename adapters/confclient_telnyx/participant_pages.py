@@ -9,7 +9,6 @@ data region is known (else the service finds it, as ``get`` finds a conference).
 
 from __future__ import annotations
 
-import functools
 import re
 import uuid
 from collections.abc import Mapping
@@ -206,13 +205,12 @@ def parse_participant_page(
     records, meta = PARTICIPANTS.envelope(
         status, headers, data, text, key="data", meta=TelnyxPageMeta
     )
-    decode = functools.partial(
-        PARTICIPANTS.decode, key="data", status=status, headers=headers, data_region=region
+    items = PARTICIPANTS.deferred(
+        records, "data", status=status, headers=headers, data_region=region
     )
     return numbered_page(
-        records,
+        items,
         meta,
-        decode,
         cursor["n"],
         int(dict(cursor["q"]).get("page[size]", DEFAULT_PAGE_SIZE)),
         lambda number: participant_page_cursor(cursor, number, region),

@@ -242,7 +242,7 @@ def _decode_slow(
 
 
 PARTICIPANTS: Final[RecordCodec[Participant]] = RecordCodec(
-    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow
+    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow, id_key="id"
 )
 """How Telnyx participant records decode (envelopes, errors, the fast and the strict path)."""
 

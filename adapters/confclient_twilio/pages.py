@@ -8,12 +8,11 @@ the configured origin (its transport's rule) and on the list resource (this modu
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
 from confclient import Conference, InvalidRequestError, UnsafeRedirectError
-from confclient.adapter import DeferredItems, ListQuery, RawPage, RecordCodec
+from confclient.adapter import ListQuery, RawPage, RecordCodec
 
 from .params import build_list_params
 from .records import CONFERENCES, TwilioPageMeta, parse_error
@@ -118,5 +117,5 @@ def parse_list_page(
     records, meta = codec.envelope(status, headers, data, text, key=key, meta=TwilioPageMeta)
     following = next_cursor(meta.next_page_url) if meta.next_page_url else None
     # Each summary says its own region: no data region to give.
-    decode = functools.partial(codec.decode, key=key, status=status, headers=headers)
-    return RawPage(items=DeferredItems(records, decode), next_cursor=following, number=meta.page)
+    items = codec.deferred(records, key, status=status, headers=headers)
+    return RawPage(items=items, next_cursor=following, number=meta.page)

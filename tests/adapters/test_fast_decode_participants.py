@@ -21,11 +21,8 @@ import confclient_twilio.participant_records as twilio_records
 from confclient import DecodeError, Participant
 from confclient._builder import trusted_builder, uses_class_assignment
 from confclient.sandbox import Sandbox
-from tests.adapters.test_fast_decode import (
-    _assert_deep_frozen,
-    _mutated,
-    assert_each_field_refuses,
-)
+from tests._conferences import assert_deep_frozen
+from tests.adapters.test_fast_decode import _mutated, assert_each_field_refuses
 
 _SANDBOX = Sandbox(seed=11, size=40)
 _TELNYX_CONFERENCES = _SANDBOX.telnyx_records("US")
@@ -98,7 +95,7 @@ def _check_same(provider: str, record: Any) -> Participant | None:
     assert slow is not None, f"the fast path accepted a record the strict path refuses: {record}"
     assert _fields(fast) == _fields(slow)
     assert fast.raw == record
-    _assert_deep_frozen(fast.raw)
+    assert_deep_frozen(fast.raw)
     for stamp in (fast.joined_at, fast.left_at, fast.updated_at):
         assert stamp is None or stamp.tzinfo is UTC
     return fast
