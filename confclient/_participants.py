@@ -21,10 +21,10 @@ __all__ = ["ParticipantOperations"]
 
 
 class ParticipantOperations:
-    """``participants`` and ``get_participant``, over four hooks an adapter with
-    ``Capability.PARTICIPANTS`` defines: ``_participants``, ``_resume_participants``,
-    ``_get_participant`` (and nothing else: paging, resume tokens and guards are the
-    :class:`Pager`'s, as for conferences).
+    """``participants`` and ``get_participant``, over the three hooks an adapter with
+    ``Capability.PARTICIPANTS`` defines: ``_participants``, ``_resume_participants`` and
+    ``_get_participant`` (paging, resume tokens and guards are the :class:`Pager`'s, as for
+    conferences).
     """
 
     provider: ClassVar[str]
