@@ -4,6 +4,7 @@
     python -m benchmarks --quick          # a smoke run of every path, written to a temp dir
     python -m benchmarks --cases telnyx-0ms,twilio-0ms --profile   # cProfile of confclient
     python -m benchmarks --cases telnyx-0ms,twilio-memory --rounds 5 --out /tmp/bench
+    python -m benchmarks participants     # one conference's participants (benchmarks.participants)
 
 Cases (``--cases`` takes names or a provider to mean all its cases):
 
@@ -288,6 +289,12 @@ def _run_cases(
 
 
 def main(argv: list[str] | None = None) -> None:
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["participants"]:
+        from .participants import main as participants
+
+        participants(given[1:])
+        return
     args = _parse_args(argv)
     command = "python -m benchmarks" + "".join(
         f" {shlex.quote(arg)}" for arg in (sys.argv[1:] if argv is None else argv)

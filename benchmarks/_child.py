@@ -178,7 +178,8 @@ class _Raw(_Client):
     async def _telnyx(self) -> tuple[int, int]:
         count = total = 0
         kept: list[str] | None = [] if self.keep_ids else None
-        url = f"{self.root}/v2/conferences"
+        # The list route: conferences, unless the spec names another (a participant list).
+        url = self.root + self.spec.get("telnyx_path", "/v2/conferences")
         number, total_pages = 1, 1
         while number <= total_pages:
             params = {
@@ -199,18 +200,19 @@ class _Raw(_Client):
     async def _twilio(self) -> tuple[int, int]:
         count = total = 0
         kept: list[str] | None = [] if self.keep_ids else None
-        url: str | None = f"{self.root}/v1/Conferences"
-        params: dict[str, str] | None = {
-            "MixerRegion": self.region,
-            "PageSize": str(self.page_size),
-        }
+        # Conferences of one mixer region, unless the spec names another list (participants).
+        url: str | None = self.root + self.spec.get("twilio_path", "/v1/Conferences")
+        key, id_key = self.spec.get("twilio_key", ("conferences", "conference_sid"))
+        params: dict[str, str] | None = {"PageSize": str(self.page_size)}
+        if "twilio_path" not in self.spec:
+            params["MixerRegion"] = self.region
         while url:
             page = await self._get(url, params)
-            for record in page["conferences"]:
+            for record in page[key]:
                 count += 1
-                total += hash(record["conference_sid"])
+                total += hash(record[id_key])
                 if kept is not None:
-                    kept.append(record["conference_sid"])
+                    kept.append(record[id_key])
             url, params = page["meta"]["next_page_url"], None
         return count, total & _MASK
 

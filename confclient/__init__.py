@@ -45,9 +45,9 @@ if TYPE_CHECKING:
         ValidationError,
     )
     from .fanout import FanOut, fan_out, merge
-    from .model import Conference, ConferenceStatus, EndReason, Page
+    from .model import Conference, ConferenceStatus, EndReason, Page, Participant, ParticipantStatus
     from .paging import Pager
-    from .query import Capability, ListQuery
+    from .query import Capability, ListQuery, ParticipantQuery
     from .service import BaseConferenceService, ConferenceService
     from .transport import RetryPolicy, Timeout
 
@@ -72,6 +72,9 @@ _LAZY: dict[str, str] = {
     "NotFoundError": "errors",
     "Page": "model",
     "Pager": "paging",
+    "Participant": "model",
+    "ParticipantQuery": "query",
+    "ParticipantStatus": "model",
     "RateLimitError": "errors",
     "ResponseTooLargeError": "errors",
     "RetryPolicy": "transport",
@@ -117,6 +120,9 @@ __all__ = [
     "NotFoundError",
     "Page",
     "Pager",
+    "Participant",
+    "ParticipantQuery",
+    "ParticipantStatus",
     "RateLimitError",
     "ResponseTooLargeError",
     "RetryPolicy",

@@ -29,6 +29,7 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._builder import trusted_builder
+    from ._lookup import find_in_regions
     from ._options import ServiceOptions, TransportSettings
     from ._page import Cursor, DeferredItems, RawPage
     from ._retry import RetryRules
@@ -49,7 +50,16 @@ if TYPE_CHECKING:
     )
     from .model import FrozenDict, FrozenList, freeze, trusted_conference
     from .paging import Pager, PageSource
-    from .query import CreateField, ListQuery, aware_utc, check_id, check_text, positive_int
+    from .query import (
+        CreateField,
+        ListQuery,
+        ParticipantQuery,
+        aware_utc,
+        check_id,
+        check_text,
+        page_size_for,
+        positive_int,
+    )
     from .service import BaseConferenceService
     from .transport import (
         DEFAULT_MAX_BODY_BYTES,
@@ -73,6 +83,7 @@ _LAZY: dict[str, str] = {
     "ListQuery": "query",
     "PageSource": "paging",
     "Pager": "paging",
+    "ParticipantQuery": "query",
     "RawPage": "_page",
     "RecordCodec": "decoding",
     "HTTPAnswer": "decoding",
@@ -88,11 +99,13 @@ _LAZY: dict[str, str] = {
     "check_id": "query",
     "check_text": "query",
     "decode_each": "decoding",
+    "find_in_regions": "_lookup",
     "freeze": "model",
     "json_array": "decoding",
     "json_object": "decoding",
     "make_strict_converter": "decoding",
     "parse_timestamp": "decoding",
+    "page_size_for": "query",
     "positive_int": "query",
     "raise_for_status": "decoding",
     "request_id_of": "decoding",
@@ -118,6 +131,7 @@ __all__ = [
     "ListQuery",
     "PageSource",
     "Pager",
+    "ParticipantQuery",
     "RawPage",
     "RecordCodec",
     "Response",
@@ -132,11 +146,13 @@ __all__ = [
     "check_id",
     "check_text",
     "decode_each",
+    "find_in_regions",
     "freeze",
     "json_array",
     "json_object",
     "lazy_exports",
     "make_strict_converter",
+    "page_size_for",
     "parse_timestamp",
     "positive_int",
     "raise_for_status",
@@ -151,7 +167,15 @@ __all__ = [
 # (Kept in one block, apart from the client toolkit above.)
 if TYPE_CHECKING:
     from ._gc import paused_gc
-    from .sandbox._data import CONFERENCE_NAMES, EPOCH_MS, iso_ms, seeded_rng, uuid4_str
+    from .sandbox._data import (
+        CONFERENCE_NAMES,
+        EPOCH_MS,
+        FIXED_PARTICIPANTS,
+        iso_ms,
+        participant_count,
+        seeded_rng,
+        uuid4_str,
+    )
     from .sandbox._emulator import (
         ContractFacts,
         Emulator,
@@ -167,6 +191,7 @@ _SANDBOX_TOOLKIT: dict[str, str] = {
     "CONFERENCE_NAMES": "sandbox._data",
     "ContractFacts": "sandbox._emulator",
     "EPOCH_MS": "sandbox._data",
+    "FIXED_PARTICIPANTS": "sandbox._data",
     "Emulator": "sandbox._emulator",
     "FaultKind": "sandbox._faults",
     "QueryParams": "sandbox._emulator",
@@ -176,6 +201,7 @@ _SANDBOX_TOOLKIT: dict[str, str] = {
     "json_dumps": "sandbox._emulator",
     "json_loads": "sandbox._emulator",
     "json_response": "sandbox._emulator",
+    "participant_count": "sandbox._data",
     "paused_gc": "_gc",
     "seeded_rng": "sandbox._data",
     "uuid4_str": "sandbox._data",
@@ -186,6 +212,7 @@ __all__ += [
     "ContractFacts",
     "EPOCH_MS",
     "Emulator",
+    "FIXED_PARTICIPANTS",
     "FaultKind",
     "QueryParams",
     "SandboxStats",
@@ -194,6 +221,7 @@ __all__ += [
     "json_dumps",
     "json_loads",
     "json_response",
+    "participant_count",
     "paused_gc",
     "seeded_rng",
     "uuid4_str",

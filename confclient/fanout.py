@@ -51,6 +51,10 @@ ORDERABLE_FIELDS: Final = (
     "max_participants",
     "unique_participants",
     "max_concurrent_participants",
+    # A participant's (merging participant listings): a conference has none, so its key is
+    # None and it comes last, as does any item without the field.
+    "joined_at",
+    "left_at",
 )
 
 _DONE: Final = object()
@@ -86,7 +90,7 @@ def _key_function(order_by: str | Callable[[Conference], Any]) -> Callable[[Conf
         raise InvalidRequestError(
             f"order_by must be a callable or one of {', '.join(ORDERABLE_FIELDS)}, got {order_by!r}"
         )
-    return lambda conf: getattr(conf, order_by)
+    return lambda item: getattr(item, order_by, None)
 
 
 class FanOut:

@@ -1,4 +1,5 @@
-"""The provider-neutral data model: :class:`Conference`, its enums, and :class:`Page`.
+"""The provider-neutral data model: :class:`Conference`, :class:`Participant`, their enums,
+and :class:`Page`.
 
 The read-only containers ``Conference.raw`` is made of (:class:`FrozenDict`, :class:`FrozenList`,
 :func:`freeze`) live in :mod:`confclient._frozen` and are re-exported here.
@@ -23,6 +24,8 @@ __all__ = [
     "FrozenDict",
     "FrozenList",
     "Page",
+    "Participant",
+    "ParticipantStatus",
     "freeze",
     "trusted_conference",
 ]
@@ -103,6 +106,55 @@ class Conference:
     )
 
 
+class ParticipantStatus(enum.StrEnum):
+    """Where a participant is in a conference. ``UNKNOWN`` stands for any value not known today."""
+
+    JOINING = "joining"
+    JOINED = "joined"
+    LEFT = "left"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+@attrs.frozen(slots=True, kw_only=True, weakref_slot=False)
+class Participant:
+    """One participant of one conference, whatever the provider.
+
+    Every datetime is timezone-aware UTC; a field the provider does not have is ``None``.
+    ``call_id`` is the handle a command on that call leg takes (Telnyx ``call_control_id``,
+    Twilio ``call_sid``). ``raw`` is the provider's record exactly as received (read-only),
+    left out of equality, hashing and ``repr``; ``data_region`` is the region the record was
+    listed from (``None`` when the provider needs none).
+
+    >>> p.provider, p.status, p.muted                    # doctest: +SKIP
+    ('telnyx', <ParticipantStatus.JOINED: 'joined'>, False)
+    """
+
+    provider: str
+    id: str
+    conference_id: str | None = None
+    call_id: str | None = None
+    label: str | None = None
+    status: ParticipantStatus = ParticipantStatus.UNKNOWN
+    muted: bool | None = None
+    on_hold: bool | None = None
+    coaching: bool | None = None
+    end_conference_on_exit: bool | None = None
+    direction: str | None = None
+    caller: str | None = None
+    called: str | None = None
+    joined_at: datetime | None = None
+    left_at: datetime | None = None
+    updated_at: datetime | None = None
+    duration: timedelta | None = None
+    region: str | None = None
+    data_region: str | None = None
+    account_id: str | None = None
+    raw: Mapping[str, Any] = attrs.field(
+        factory=FrozenDict, converter=_freeze_raw, eq=False, repr=False
+    )
+
+
 @attrs.frozen(slots=True)
 class Page:
     """One page of a listing, as :meth:`Pager.pages` yields it.
@@ -112,7 +164,7 @@ class Page:
     is the provider's count of the whole listing when it tells one.
     """
 
-    items: tuple[Conference, ...]
+    items: tuple[Conference, ...]  # or Participant, on a listing of participants
     resume_token: str | None = None
     number: int | None = None
     total_results: int | None = None
@@ -123,6 +175,7 @@ class Page:
 
 # Decoders hand over the record they own; it is frozen when first read (most never are).
 FreezeOnRead.install(Conference, "raw")
+FreezeOnRead.install(Participant, "raw")
 
 _build_conference = trusted_builder(Conference, [field.name for field in attrs.fields(Conference)])
 

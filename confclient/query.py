@@ -23,9 +23,11 @@ __all__ = [
     "Capability",
     "CreateField",
     "ListQuery",
+    "ParticipantQuery",
     "aware_utc",
     "check_id",
     "check_text",
+    "page_size_for",
     "positive_int",
 ]
 
@@ -36,6 +38,7 @@ class Capability(enum.StrEnum):
     LIST = "list"
     GET = "get"
     CREATE = "create"
+    PARTICIPANTS = "participants"
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -84,6 +87,31 @@ def positive_int(value: object, argument: str) -> int:
     if value < 1:
         raise InvalidRequestError(f"{argument} must be >= 1, got {value}")
     return value
+
+
+def page_size_for(page_size: int | None, limit: int | None, maximum: int, provider: str) -> int:
+    """The page size a listing asks for: the one given (at most ``maximum``, the provider's
+    largest, else :class:`InvalidRequestError`), or the largest, no larger than ``limit``."""
+    if page_size is None:
+        return maximum if limit is None else min(maximum, limit)
+    if page_size > maximum:
+        raise InvalidRequestError(
+            f"page_size must be between 1 and {maximum} for {provider}, got {page_size}"
+        )
+    return page_size
+
+
+def _check_paging(filters: object, resume_token: object) -> None:
+    """``filters=`` is a mapping and ``resume_token=`` a string, where given."""
+    if filters is not None and not isinstance(filters, Mapping):
+        raise InvalidRequestError(f"filters must be a mapping, got {type(filters).__name__}")
+    if resume_token is not None and not isinstance(resume_token, str):
+        raise InvalidRequestError(f"resume_token must be a string, got {resume_token!r}")
+
+
+def _read_only(filters: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """A read-only copy of ``filters=`` (the caller may change theirs afterwards)."""
+    return _EMPTY if not filters else MappingProxyType(dict(filters))
 
 
 def _status(value: object) -> ConferenceStatus:
@@ -148,10 +176,7 @@ class ListQuery:
                 f"created_after ({after.isoformat()}) must be earlier than "
                 f"created_before ({before.isoformat()})"
             )
-        if filters is not None and not isinstance(filters, Mapping):
-            raise InvalidRequestError(f"filters must be a mapping, got {type(filters).__name__}")
-        if resume_token is not None and not isinstance(resume_token, str):
-            raise InvalidRequestError(f"resume_token must be a string, got {resume_token!r}")
+        _check_paging(filters, resume_token)
         return cls(
             region=region,
             status=None if status is None else _status(status),
@@ -161,7 +186,7 @@ class ListQuery:
             page_size=None if page_size is None else positive_int(page_size, "page_size"),
             limit=None if limit is None else positive_int(limit, "limit"),
             resume_token=resume_token,
-            filters=_EMPTY if not filters else MappingProxyType(dict(filters)),
+            filters=_read_only(filters),
         )
 
     @property
@@ -185,3 +210,60 @@ class CreateField:
     help: str = ""
     required: bool = False
     metavar: str | None = None
+
+
+def _optional_bool(value: object, argument: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidRequestError(f"{argument} must be True, False or None, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class ParticipantQuery:
+    """The neutral participant filters, validated; adapters turn it into their provider's
+    query (and refuse, with :class:`UnsupportedFilterError`, what it cannot filter on).
+
+    Use :meth:`build`: it checks what does not depend on the provider.
+    """
+
+    label: str | None = None
+    muted: bool | None = None
+    on_hold: bool | None = None
+    page_size: int | None = None
+    limit: int | None = None
+    resume_token: str | None = None
+    filters: Mapping[str, Any] = _EMPTY
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        label: str | None = None,
+        muted: bool | None = None,
+        on_hold: bool | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        resume_token: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> ParticipantQuery:
+        if label is not None:
+            if not isinstance(label, str) or not label:
+                raise InvalidRequestError(f"label must be a non-empty string, got {label!r}")
+            check_text(label, "label")
+        _check_paging(filters, resume_token)
+        return cls(
+            label=label,
+            muted=_optional_bool(muted, "muted"),
+            on_hold=_optional_bool(on_hold, "on_hold"),
+            page_size=None if page_size is None else positive_int(page_size, "page_size"),
+            limit=None if limit is None else positive_int(limit, "limit"),
+            resume_token=resume_token,
+            filters=_read_only(filters),
+        )
+
+    @property
+    def has_filters(self) -> bool:
+        """Whether anything that selects records (not paging) was given."""
+        return any(v is not None for v in (self.label, self.muted, self.on_hold)) or bool(
+            self.filters
+        )

@@ -3,6 +3,10 @@
 :class:`ConferenceService` is the protocol every provider adapter implements; adapters
 normally subclass :class:`BaseConferenceService`, which validates the neutral arguments,
 checks capabilities, and owns the transport's life cycle (``async with`` / ``aclose``).
+
+Long: the protocol spells out every public operation with its neutral arguments, and the base
+class is one piece of neutral semantics (regions, lookup, resume); participants live apart,
+in :mod:`confclient._participants`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from yarl import URL
 from ._lookup import find_in_regions
 from ._merged import MergedPager, parse_merged_cursor
 from ._options import TransportSettings
+from ._participants import ParticipantOperations
 from ._retry import RetryRules
 from ._urls import check_api_root
 from .errors import (
@@ -26,7 +31,7 @@ from .errors import (
     InvalidRequestError,
     UnsupportedOperationError,
 )
-from .model import Conference, ConferenceStatus
+from .model import Conference, ConferenceStatus, Participant
 from .paging import Pager, decode_resume_token
 from .query import Capability, CreateField, ListQuery, aware_utc, check_id
 from .transport import Transport
@@ -78,6 +83,23 @@ class ConferenceService(Protocol):
 
     async def create(self, **fields: Any) -> Conference: ...
 
+    def participants(
+        self,
+        conference: str | Conference,
+        *,
+        label: str | None = None,
+        muted: bool | None = None,
+        on_hold: bool | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        resume_token: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> Pager: ...
+
+    async def get_participant(
+        self, conference: str | Conference, participant_id: str
+    ) -> Participant: ...
+
     async def aclose(self) -> None: ...
 
     async def __aenter__(self) -> Self: ...
@@ -90,14 +112,15 @@ class ConferenceService(Protocol):
     ) -> None: ...
 
 
-class BaseConferenceService:
+class BaseConferenceService(ParticipantOperations):
     """Shared plumbing for adapters: the neutral semantics, validation, capabilities, life
     cycle.
 
     Subclasses set ``provider``, ``regions``, ``capabilities`` (and ``region_scoped``), and
     implement ``_list``, ``_resume``, ``_get`` (``_list_order`` when region-scoped) and,
-    when capable, ``create``. The meaning of a missing region lives here, once: a listing
-    without one covers every region, ``get`` finds a conference wherever it is.
+    when capable, ``create`` and the participant hooks (:mod:`confclient._participants`).
+    The meaning of a missing region lives here, once: a listing without one covers every
+    region, ``get`` finds a conference wherever it is.
     """
 
     provider: ClassVar[str]

@@ -8,9 +8,9 @@ empty page, and without ``meta`` a short page is the last.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from confclient import Conference, InvalidRequestError
 from confclient.adapter import ListQuery, RawPage
@@ -24,6 +24,7 @@ __all__ = [
     "check_resumed_query",
     "first_cursor",
     "list_order",
+    "numbered_page",
     "page_cursor",
     "page_params",
     "parse_envelope",
@@ -37,6 +38,7 @@ _MICROSECOND: Final = timedelta(microseconds=1)
 DEFAULT_PAGE_SIZE: Final = 20
 
 Cursor = dict[str, Any]
+T = TypeVar("T")
 
 
 def first_cursor(query: ListQuery) -> Cursor:
@@ -114,18 +116,36 @@ def parse_page(
         raise parse_error(status, headers, data, text, method=method, url=url)
     records, meta = parse_envelope(status, headers, data, text)
     params = dict(cursor["q"])  # checked when the request was made (page_params)
-    number: int = cursor["n"]
+    items = CONFERENCES.deferred(
+        records, "data", status=status, headers=headers, data_region=params.get("region")
+    )
+    return numbered_page(
+        items,
+        meta,
+        cursor["n"],
+        int(params.get("page[size]", DEFAULT_PAGE_SIZE)),
+        lambda number: page_cursor(cursor, number),
+    )
+
+
+def numbered_page(
+    items: Sequence[T],
+    meta: TelnyxPageMeta,
+    number: int,
+    page_size: int,
+    cursor_of: Callable[[int], Cursor],
+) -> RawPage[T]:
+    """Page ``number`` of a listing paged by number (``cursor_of(n)``: page ``n``'s cursor):
+    its items (deferred: decoded as the pager hands them out), the next page's cursor and
+    the totals. Without ``meta`` a short page is the last."""
     if meta.total_pages is not None:
         # An empty page before the last is the pager's to refuse, not a silent end.
         has_next = number < meta.total_pages
     else:
-        has_next = len(records) >= int(params.get("page[size]", DEFAULT_PAGE_SIZE))
-    items = CONFERENCES.deferred(
-        records, "data", status=status, headers=headers, data_region=params.get("region")
-    )
+        has_next = len(items) >= page_size
     return RawPage(
         items=items,
-        next_cursor=page_cursor(cursor, number + 1) if has_next else None,
+        next_cursor=cursor_of(number + 1) if has_next else None,
         number=number,
         total_pages=meta.total_pages,
         total_results=meta.total_results,

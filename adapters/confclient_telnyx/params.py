@@ -16,7 +16,7 @@ from confclient import (
     ListQuery,
     UnsupportedFilterError,
 )
-from confclient.adapter import aware_utc
+from confclient.adapter import aware_utc, page_size_for
 
 __all__ = [
     "MAX_PAGE_NUMBER",
@@ -219,13 +219,7 @@ def build_list_params(query: ListQuery) -> list[tuple[str, str]]:
                 provider=PROVIDER,
                 filter=argument,
             )
-    page_size = query.page_size
-    if page_size is None:
-        page_size = MAX_PAGE_SIZE if query.limit is None else min(MAX_PAGE_SIZE, query.limit)
-    elif page_size > MAX_PAGE_SIZE:
-        raise InvalidRequestError(
-            f"page_size must be between 1 and {MAX_PAGE_SIZE} for telnyx, got {page_size}"
-        )
+    page_size = page_size_for(query.page_size, query.limit, MAX_PAGE_SIZE, PROVIDER)
     flat = flatten_filters(query.filters) if query.filters else {}
     if query.name is not None:
         if ("name",) in flat and flat[("name",)] != query.name:

@@ -13,13 +13,16 @@ from confclient import (
     InvalidRequestError,
     ListQuery,
     Pager,
+    Participant,
 )
 from confclient.adapter import (
     BaseConferenceService,
     CreateField,
+    ParticipantQuery,
     RawPage,
     ServiceOptions,
     check_credential,
+    find_in_regions,
     raise_for_status,
 )
 
@@ -37,6 +40,15 @@ from .params import (
     REGIONS,
     canonical_region,
 )
+from .participant_pages import (
+    check_conference_id,
+    check_resumed_participants,
+    first_participant_cursor,
+    parse_participant_page,
+    participant_page_cursor,
+    participant_page_params,
+)
+from .participant_records import parse_participant_response
 from .records import PROVIDER, RETRY_RULES, parse_conference_response, parse_error
 
 __all__ = ["DEFAULT_BASE_URL", "TelnyxConferenceService"]
@@ -71,7 +83,7 @@ class TelnyxConferenceService(BaseConferenceService):
     region_scoped: ClassVar[bool] = True  # a request without region= lists one data region
     create_fields: ClassVar[tuple[CreateField, ...]] = CREATE_FIELD_SPECS
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
-        {Capability.LIST, Capability.GET, Capability.CREATE}
+        {Capability.LIST, Capability.GET, Capability.CREATE, Capability.PARTICIPANTS}
     )
     env_variables: ClassVar[Mapping[str, str]] = MappingProxyType(
         {"api_key": "TELNYX_API_KEY", "base_url": "TELNYX_BASE_URL"}
@@ -134,6 +146,50 @@ class TelnyxConferenceService(BaseConferenceService):
             cursor,
             method=response.method,
             url=str(response.url),
+        )
+
+    # -- participants -----------------------------------------------------------------------
+
+    def _participants(
+        self, conference_id: str, region: str | None, query: ParticipantQuery
+    ) -> Pager:
+        cursor = first_participant_cursor(conference_id, query, region)
+        return Pager(
+            _ParticipantPages(self),
+            cursor,
+            limit=query.limit,
+            page_concurrency=self.page_concurrency,
+        )
+
+    def _resume_participants(
+        self,
+        conference_id: str,
+        region: str | None,
+        query: ParticipantQuery,
+        cursor: Any,
+        skip: int,
+    ) -> Pager:
+        check_resumed_participants(cursor, conference_id, query)
+        if cursor["r"] is None and region is not None:
+            cursor = {**cursor, "r": region}  # the Conference given says where to look first
+        return Pager(
+            _ParticipantPages(self),
+            cursor,
+            limit=query.limit,
+            skip=skip,
+            page_concurrency=self.page_concurrency,
+        )
+
+    async def _get_participant(
+        self, conference_id: str, region: str | None, participant_id: str
+    ) -> Participant:
+        # By id or label, with no region parameter (the API takes none here).
+        conference_id = check_conference_id(conference_id)
+        url = self._transport.url("conferences", conference_id, "participants", participant_id)
+        response = await self._transport.request("GET", url)
+        raise_for_status(response, parse_error)
+        return parse_participant_response(
+            response.status, response.headers, response.data, response.text, data_region=region
         )
 
     # -- get / create -----------------------------------------------------------------------
@@ -208,3 +264,48 @@ class TelnyxConferenceService(BaseConferenceService):
             response.text,
             data_region=body.get("region"),
         )
+
+
+class _ParticipantPages:
+    """The page source of one participant listing. The conference is looked for as ``get``
+    looks: in the cursor's region (a ``Conference``'s own, or where an earlier page found
+    it), else the default region, first, then every other one concurrently; the region that
+    has it serves every later page, and the cursors of those pages name it."""
+
+    def __init__(self, service: TelnyxConferenceService) -> None:
+        self.provider = service.provider
+        self.pause_gc = service.pause_gc
+        self._service = service
+        self._found: str | None = None
+
+    def page_cursor(self, cursor: Any, number: int) -> Any:
+        return participant_page_cursor(cursor, number, self._found)
+
+    async def fetch_page(self, cursor: Any) -> RawPage[Participant]:
+        if self._found is not None:
+            return await self._fetch(cursor, self._found)
+        service = self._service
+        return await find_in_regions(
+            lambda region: self._fetch(cursor, region),
+            service.regions,
+            cursor["r"] or service.default_region,
+            what=f"the participants of {cursor['c']!r} in {service.provider}",
+        )
+
+    async def _fetch(self, cursor: Any, region: str) -> RawPage[Participant]:
+        transport = self._service.transport
+        params = participant_page_params(cursor, region)
+        url = transport.url("conferences", cursor["c"], "participants", params=params)
+        response = await transport.request("GET", url)
+        page = parse_participant_page(
+            response.status,
+            response.headers,
+            response.data,
+            response.text,
+            cursor,
+            region=region,
+            method=response.method,
+            url=str(response.url),
+        )
+        self._found = region
+        return page

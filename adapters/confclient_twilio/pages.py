@@ -9,10 +9,10 @@ the configured origin (its transport's rule) and on the list resource (this modu
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from confclient import Conference, InvalidRequestError, UnsafeRedirectError
-from confclient.adapter import ListQuery, RawPage
+from confclient.adapter import ListQuery, RawPage, RecordCodec
 
 from .params import build_list_params
 from .records import CONFERENCES, TwilioPageMeta, parse_error
@@ -21,9 +21,13 @@ __all__ = [
     "PAGING_PARAMS",
     "check_page_resource",
     "check_resumed_query",
+    "check_same_query",
     "parse_envelope",
+    "parse_list_page",
     "parse_page",
 ]
+
+T = TypeVar("T")
 
 #: Paging parameters of a page URL: everything else in it is the query it was made for.
 PAGING_PARAMS: Final = frozenset({"Page", "PageToken", "PageSize"})
@@ -41,12 +45,19 @@ def check_page_resource(path: str, list_path: str, shown: str) -> None:
 
 def check_resumed_query(saved: Mapping[str, str], query: ListQuery) -> None:
     """Filters given with a resume token must be those its page URL was made with."""
-    if not (query.has_filters or query.page_size is not None):
-        return
-    given = [p for p in build_list_params(query) if p[0] not in PAGING_PARAMS]
+    if query.has_filters or query.page_size is not None:
+        check_same_query(saved, build_list_params(query), query.page_size)
+
+
+def check_same_query(
+    saved: Mapping[str, str], given: list[tuple[str, str]], page_size: int | None
+) -> None:
+    """The query of a resumed page URL (``saved``) against the one the caller gave (built
+    as a first page's, ``given``): same filters, and the same page size when one is given."""
+    given = [p for p in given if p[0] not in PAGING_PARAMS]
     kept = [(k, v) for k, v in saved.items() if k not in PAGING_PARAMS]
     if sorted(given) != sorted(kept) or (
-        query.page_size is not None and saved.get("PageSize") != str(query.page_size)
+        page_size is not None and saved.get("PageSize") != str(page_size)
     ):
         raise InvalidRequestError(
             "resume_token was made for another query; pass only resume_token "
@@ -74,10 +85,37 @@ def parse_page(
     """A list answer: its records (decoded by the pager once the next page is on its way)
     and the next page's cursor, made by ``next_cursor(next_page_url)`` (which refuses a URL
     off the origin or the resource); or the mapped error."""
+    return parse_list_page(
+        CONFERENCES,
+        "conferences",
+        status,
+        headers,
+        data,
+        text,
+        next_cursor=next_cursor,
+        method=method,
+        url=url,
+    )
+
+
+def parse_list_page(
+    codec: RecordCodec[T],
+    key: str,
+    status: int,
+    headers: Mapping[str, Any],
+    data: object,
+    text: str,
+    *,
+    next_cursor: Callable[[str], str],
+    method: str | None = None,
+    url: str | None = None,
+) -> RawPage[T]:
+    """Any Insights list answer (records under ``key``, decoded with ``codec``; the same
+    ``meta`` on every list resource): as :func:`parse_page` says."""
     if not 200 <= status < 300:
         raise parse_error(status, headers, data, text, method=method, url=url)
-    records, meta = parse_envelope(status, headers, data, text)
+    records, meta = codec.envelope(status, headers, data, text, key=key, meta=TwilioPageMeta)
     following = next_cursor(meta.next_page_url) if meta.next_page_url else None
-    # Each summary says its own region (mixer_region): no data region to give.
-    items = CONFERENCES.deferred(records, "conferences", status=status, headers=headers)
+    # Each summary says its own region: no data region to give.
+    items = codec.deferred(records, key, status=status, headers=headers)
     return RawPage(items=items, next_cursor=following, number=meta.page)

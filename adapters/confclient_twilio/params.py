@@ -5,7 +5,7 @@ request. Pure functions.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -16,6 +16,7 @@ from confclient import (
     ListQuery,
     UnsupportedFilterError,
 )
+from confclient.adapter import page_size_for
 
 __all__ = [
     "END_REASONS",
@@ -171,15 +172,22 @@ _PAGING_NAMES: Final = frozenset({"Page", "PageSize", "PageToken"})
 _DIGITS = re.compile(r"^[0-9]{1,10}$")
 
 
-def check_saved_query(pairs: Sequence[tuple[str, str]]) -> None:
+def check_saved_query(
+    pairs: Sequence[tuple[str, str]],
+    check_filter: Callable[[str, str], str | None] | None = None,
+) -> None:
     """Check the query of a page URL a resume token saved, field by field, as
     :func:`build_list_params` and Twilio's own next-page links make them;
     :class:`InvalidRequestError` for anything else (a forged or damaged token).
+
+    ``check_filter(name, value)`` says what is wrong with a filter's value (``None``:
+    nothing); the default checks a conference listing's.
     """
 
     def damaged(why: str) -> InvalidRequestError:
         return InvalidRequestError(f"resume_token is damaged: {why}")
 
+    check = _conference_filter_problem if check_filter is None else check_filter
     names = [name for name, _ in pairs]
     for name, value in pairs:
         if any(ord(char) < 0x20 or ord(char) == 0x7F for char in name + value):
@@ -190,15 +198,12 @@ def check_saved_query(pairs: Sequence[tuple[str, str]]) -> None:
         elif name == "Page":
             if not _DIGITS.match(value):
                 raise damaged(f"Page must be a page index, got {value[:40]!r}")
-        elif name == "MixerRegion":
-            if value not in MIXER_REGIONS:
-                raise damaged(f"MixerRegion {value[:40]!r} is not a conference mixer region")
-        elif name == "ConferenceSid" and not _CONFERENCE_SID.match(value):
-            raise damaged(f"ConferenceSid {value[:40]!r} is not a conference SID")
-        elif name == "Subaccount" and not _ACCOUNT_SID.match(value):
-            raise damaged(f"Subaccount {value[:40]!r} is not an account SID")
-        elif not value:
-            raise damaged(f"query parameter {name[:40]!r} is empty")
+        else:
+            problem = check(name, value)
+            if problem is None and not value:
+                problem = f"query parameter {name[:40]!r} is empty"
+            if problem is not None:
+                raise damaged(problem)
     repeated = {name for name in names if names.count(name) > 1}
     if repeated:
         raise damaged(f"{', '.join(sorted(repeated))} given more than once")
@@ -206,17 +211,21 @@ def check_saved_query(pairs: Sequence[tuple[str, str]]) -> None:
         raise damaged("it has no PageSize")
 
 
+def _conference_filter_problem(name: str, value: str) -> str | None:
+    if name == "MixerRegion" and value not in MIXER_REGIONS:
+        return f"MixerRegion {value[:40]!r} is not a conference mixer region"
+    if name == "ConferenceSid" and not _CONFERENCE_SID.match(value):
+        return f"ConferenceSid {value[:40]!r} is not a conference SID"
+    if name == "Subaccount" and not _ACCOUNT_SID.match(value):
+        return f"Subaccount {value[:40]!r} is not an account SID"
+    return None
+
+
 def build_list_params(query: ListQuery) -> list[tuple[str, str]]:
     """The query string of ``GET /v1/Conferences`` (paging by ``PageSize``; the cursor, the
     provider's ``next_page_url``, carries the rest).
     """
-    page_size = query.page_size
-    if page_size is None:
-        page_size = MAX_PAGE_SIZE if query.limit is None else min(MAX_PAGE_SIZE, query.limit)
-    elif page_size > MAX_PAGE_SIZE:
-        raise InvalidRequestError(
-            f"page_size must be between 1 and {MAX_PAGE_SIZE} for twilio, got {page_size}"
-        )
+    page_size = page_size_for(query.page_size, query.limit, MAX_PAGE_SIZE, PROVIDER)
     params: list[tuple[str, str]] = []
     if query.name is not None:
         params.append(("FriendlyName", query.name))

@@ -36,6 +36,7 @@ __all__ = [
     "TwilioConference",
     "TwilioPageMeta",
     "decode_records",
+    "duration_of",
     "make_converter",
     "parse_conference_response",
     "parse_error",
@@ -117,6 +118,21 @@ def make_converter() -> cattrs.Converter:
 _converter = make_converter()
 
 
+def duration_of(seconds: int | None, path: str = "") -> timedelta | None:
+    """A record's ``duration_seconds`` (``None`` stays ``None``); out of range, a
+    :class:`DecodeError` naming it under ``path``."""
+    if seconds is None:
+        return None
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise DecodeError(
+            f"twilio: duration_seconds {seconds} is out of range",
+            provider=PROVIDER,
+            field=f"{path}.duration_seconds" if path else "duration_seconds",
+        ) from None
+
+
 def to_conference(
     record: TwilioConference,
     raw: JSONObject,
@@ -144,16 +160,7 @@ def to_conference(
         if record.end_reason is None
         else END_REASON_MAP.get(record.end_reason, EndReason.UNKNOWN)
     )
-    duration = None
-    if record.duration_seconds is not None:
-        try:
-            duration = timedelta(seconds=record.duration_seconds)
-        except OverflowError:
-            raise DecodeError(
-                f"twilio: duration_seconds {record.duration_seconds} is out of range",
-                provider=PROVIDER,
-                field=f"{path}.duration_seconds" if path else "duration_seconds",
-            ) from None
+    duration = duration_of(record.duration_seconds, path)
     return Conference(
         provider=PROVIDER,
         id=record.conference_sid,

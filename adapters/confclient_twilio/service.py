@@ -17,10 +17,12 @@ from confclient import (
     InvalidRequestError,
     ListQuery,
     Pager,
+    Participant,
     UnsafeRedirectError,
 )
 from confclient.adapter import (
     BaseConferenceService,
+    ParticipantQuery,
     RawPage,
     ServiceOptions,
     check_credential,
@@ -29,6 +31,15 @@ from confclient.adapter import (
 
 from .pages import check_page_resource, check_resumed_query, parse_page
 from .params import MIXER_REGIONS, build_list_params, check_conference_sid, check_saved_query
+from .participant_pages import (
+    build_participant_params,
+    check_participant_sid,
+    check_resumed_participants,
+    check_saved_participant_query,
+    parse_participant_page,
+    participant_path,
+)
+from .participant_records import parse_participant_response
 from .records import PROVIDER, RETRY_RULES, parse_conference_response, parse_error
 
 __all__ = ["DEFAULT_BASE_URL", "TwilioInsightsConferenceService"]
@@ -111,7 +122,9 @@ class TwilioInsightsConferenceService(BaseConferenceService):
 
     provider: ClassVar[str] = PROVIDER
     regions: ClassVar[tuple[str, ...]] = MIXER_REGIONS
-    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.LIST, Capability.GET})
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.LIST, Capability.GET, Capability.PARTICIPANTS}
+    )
     env_variables: ClassVar[Mapping[str, str]] = MappingProxyType(
         {
             "account_sid": "TWILIO_ACCOUNT_SID",
@@ -171,14 +184,16 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         check_resumed_query(saved.query, query)
         return Pager(self, cursor, limit=query.limit, skip=skip)
 
-    def _cursor_url(self, cursor: object) -> URL:
-        """The page URL a cursor names: on our origin, on the list resource, or refused."""
+    def _cursor_url(self, cursor: object, list_path: str | None = None) -> URL:
+        """The page URL a cursor names: on our origin, on the list resource (``list_path``,
+        default the conference list), or refused."""
         if not isinstance(cursor, str):
             raise InvalidRequestError("resume_token is damaged: not a twilio listing position")
         # Requested exactly as Twilio sent it (encoded); the transport refuses it when it is
         # no URL, holds what a URL cannot carry, or points anywhere but our origin.
         url = self._transport.pin(cursor, encoded=True)
-        check_page_resource(url.raw_path, self._list_path, str(url.with_query(None)))
+        expected = self._list_path if list_path is None else list_path
+        check_page_resource(url.raw_path, expected, str(url.with_query(None)))
         return url
 
     async def fetch_page(self, cursor: Any) -> RawPage[Conference]:
@@ -195,6 +210,46 @@ class TwilioInsightsConferenceService(BaseConferenceService):
             url=str(response.url),
         )
 
+    # -- participants -----------------------------------------------------------------------
+
+    def _participants(
+        self, conference_id: str, region: str | None, query: ParticipantQuery
+    ) -> Pager:
+        url = self._transport.url(
+            *participant_path(conference_id), params=build_participant_params(query)
+        )
+        return Pager(_ParticipantPages(self, url.raw_path), url.raw_path_qs, limit=query.limit)
+
+    def _resume_participants(
+        self,
+        conference_id: str,
+        region: str | None,
+        query: ParticipantQuery,
+        cursor: Any,
+        skip: int,
+    ) -> Pager:
+        list_path = self._transport.url(*participant_path(conference_id)).raw_path
+        try:
+            saved = self._cursor_url(cursor, list_path)
+        except UnsafeRedirectError:
+            raise InvalidRequestError(
+                "resume_token is damaged, or continues the participants of another conference"
+            ) from None
+        check_saved_participant_query(list(saved.query.items()))
+        check_resumed_participants(saved.query, query)
+        return Pager(_ParticipantPages(self, list_path), cursor, limit=query.limit, skip=skip)
+
+    async def _get_participant(
+        self, conference_id: str, region: str | None, participant_id: str
+    ) -> Participant:
+        sid = check_participant_sid(participant_id)
+        url = self._transport.url(*participant_path(conference_id), sid)
+        response = await self._transport.request("GET", url)
+        raise_for_status(response, parse_error)
+        return parse_participant_response(
+            response.status, response.headers, response.data, response.text
+        )
+
     # -- get --------------------------------------------------------------------------------
 
     async def _get(self, id: str, *, region: str | None) -> Conference:
@@ -204,4 +259,29 @@ class TwilioInsightsConferenceService(BaseConferenceService):
         raise_for_status(response, parse_error)
         return parse_conference_response(
             response.status, response.headers, response.data, response.text
+        )
+
+
+class _ParticipantPages:
+    """The page source of one participant listing: every page on ``list_path``."""
+
+    def __init__(self, service: TwilioInsightsConferenceService, list_path: str) -> None:
+        self.provider = service.provider
+        self.pause_gc = service.pause_gc
+        self._service = service
+        self._list_path = list_path
+
+    def _url(self, cursor: object) -> URL:
+        return self._service._cursor_url(cursor, self._list_path)
+
+    async def fetch_page(self, cursor: Any) -> RawPage[Participant]:
+        response = await self._service.transport.request("GET", self._url(cursor))
+        return parse_participant_page(
+            response.status,
+            response.headers,
+            response.data,
+            response.text,
+            next_cursor=lambda url: self._url(url).raw_path_qs,
+            method=response.method,
+            url=str(response.url),
         )

@@ -1,8 +1,8 @@
 """The ``confclient`` command.
 
 ``confclient demo`` starts the embedded sandbox and lists every region of every provider;
-``confclient list | get | create`` work on a provider chosen by options, the environment or
-a configuration profile; ``confclient sandbox`` serves the sandbox until Ctrl-C;
+``confclient list | get | create | participants`` work on a provider chosen by options, the
+environment or a configuration profile; ``confclient sandbox`` serves the sandbox until Ctrl-C;
 ``confclient providers`` and ``confclient profiles`` say what is installed and configured.
 
 The command needs the ``cli`` extra (click and rich): ``pip install '.[cli]'`` in a checkout
@@ -10,10 +10,10 @@ The command needs the ``cli`` extra (click and rich): ``pip install '.[cli]'`` i
 This module imports neither, so that without them the command says so in one line.
 
 The package: ``_app`` (the command group and the exit code of a run), one module per command
-group (``_list``; ``_conference``: get and create, with ``_create_fields``; ``_providers``:
-providers and profiles; ``_sandbox``: sandbox and demo), ``_connection`` (the connection
-options every command that talks to a provider takes), ``_options`` (the other shared
-options), ``_errors`` (exit codes, one-line errors), ``_debug`` (``--debug``, secrets
+group (``_list``; ``_participants``; ``_conference``: get and create, with ``_create_fields``;
+``_providers``: providers and profiles; ``_sandbox``: sandbox and demo), ``_connection`` (the
+connection options every command that talks to a provider takes), ``_options`` (the other
+shared options), ``_errors`` (exit codes, one-line errors), ``_debug`` (``--debug``, secrets
 redacted), ``_writers``, ``_table`` and ``_progress`` (what is printed).
 """
 

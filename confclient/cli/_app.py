@@ -21,6 +21,7 @@ from ._conference import create_command, get_command
 from ._debug import DEBUG_LOG
 from ._errors import EXIT_INTERRUPTED, EXIT_OK
 from ._list import list_command
+from ._participants import participants_command
 from ._providers import profiles_command, providers_command
 from ._sandbox import demo_command, sandbox_command
 
@@ -53,6 +54,7 @@ for _command in (
     list_command,
     get_command,
     create_command,
+    participants_command,
     providers_command,
     profiles_command,
     sandbox_command,

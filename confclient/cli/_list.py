@@ -21,7 +21,7 @@ from rich.console import Console
 from confclient.config import REGION_ENV, ResolvedConfig
 from confclient.errors import FanOutError
 from confclient.fanout import FanOut, fan_out
-from confclient.model import Conference, ConferenceStatus
+from confclient.model import ConferenceStatus
 from confclient.paging import Pager
 from confclient.service import ConferenceService
 
@@ -31,7 +31,7 @@ from ._options import check_raw, format_option, parse_when, raw_option, run_asyn
 from ._progress import ProgressLine
 from ._writers import Writer, make_writer
 
-__all__ = ["list_command"]
+__all__ = ["list_command", "stream_out"]
 
 STATUSES: Final = tuple(s.value for s in ConferenceStatus if s is not ConferenceStatus.UNKNOWN)
 
@@ -65,7 +65,7 @@ class _Sink:
     def __init__(self, writer: Writer, pagers: Sequence[Pager]) -> None:
         self._writer = writer
         self._pagers = pagers
-        self._pending: list[Conference] = []
+        self._pending: list[Any] = []
         self._handle: asyncio.Handle | None = None
         self.records = 0
         self.progress: ProgressLine | None = None
@@ -78,7 +78,7 @@ class _Sink:
     def counts(self) -> tuple[int, int]:
         return self.records, self.pages
 
-    def add(self, conf: Conference) -> None:
+    def add(self, conf: Any) -> None:
         self._raise_deferred()
         self._pending.append(conf)
         self.records += 1
@@ -117,7 +117,7 @@ class _Sink:
 
 
 async def _consume(stream: Pager | FanOut, sink: _Sink, limit: int | None) -> None:
-    iterator: AsyncIterator[Conference] = aiter(stream)
+    iterator: AsyncIterator[Any] = aiter(stream)
     try:
         async for conf in iterator:
             sink.add(conf)
@@ -149,43 +149,60 @@ async def _list(
         else:
             stream = svc.list(region=chosen[0] if chosen else None, limit=limit, **query)
             pagers = [stream]
-        out = sys.stdout
-        writer = make_writer(fmt, out, providers=[svc.provider], regions=svc.regions, raw=raw)
-        sink = _Sink(writer, pagers)
-        line: ProgressLine | None = None
-        if progress:
-            line = ProgressLine(
-                Console(file=sys.stderr, highlight=False), sink.counts, shares_screen=out.isatty()
-            )
-            sink.progress = line
-            line.start()
-        started = time.monotonic()
-        summary: str | None = None
-        try:
-            try:
-                await _consume(stream, sink, limit)
-            except BaseException as exc:
-                # What did arrive is printed before the error is reported.
-                with contextlib.suppress(Exception):
-                    sink.flush()
-                if isinstance(exc, FanOutError) and isinstance(stream, FanOut):
-                    listings = list(zip(stream.sources, stream.pagers, strict=True))
-                    exc.add_note(how_the_others_ended(exc, listings))
-                raise
-            sink.flush()
-            elapsed = time.monotonic() - started
-            conferences = "conference" if sink.records == 1 else "conferences"
-            pages = "page" if sink.pages == 1 else "pages"
-            summary = (
-                f"{sink.records:,} {conferences}, {sink.pages:,} {pages}, {elapsed:.2f} s "
-                f"({sink.records / max(elapsed, 1e-9):,.0f}/s)"
-            )
-        finally:
-            if line is not None:
-                line.stop(summary)
-        writer.close()
-        if sink.records == 0 and fmt == "table":
+        writer = make_writer(
+            fmt, sys.stdout, providers=[svc.provider], regions=svc.regions, raw=raw
+        )
+        nouns = ("conference", "conferences")
+        records = await stream_out(stream, pagers, writer, limit, progress, nouns)
+        if records == 0 and fmt == "table":
             click.echo("no conferences", err=True)
+
+
+async def stream_out(
+    stream: Pager | FanOut,
+    pagers: Sequence[Pager],
+    writer: Writer,
+    limit: int | None,
+    progress: bool,
+    nouns: tuple[str, str],
+) -> int:
+    """Print ``stream`` through ``writer`` as its pages arrive, with the progress line and
+    its summary (``nouns``: the singular and plural of an item); the items printed."""
+    out = sys.stdout
+    sink = _Sink(writer, pagers)
+    line: ProgressLine | None = None
+    if progress:
+        line = ProgressLine(
+            Console(file=sys.stderr, highlight=False), sink.counts, shares_screen=out.isatty()
+        )
+        sink.progress = line
+        line.start()
+    started = time.monotonic()
+    summary: str | None = None
+    try:
+        try:
+            await _consume(stream, sink, limit)
+        except BaseException as exc:
+            # What did arrive is printed before the error is reported.
+            with contextlib.suppress(Exception):
+                sink.flush()
+            if isinstance(exc, FanOutError) and isinstance(stream, FanOut):
+                listings = list(zip(stream.sources, stream.pagers, strict=True))
+                exc.add_note(how_the_others_ended(exc, listings))
+            raise
+        sink.flush()
+        elapsed = time.monotonic() - started
+        noun = nouns[0] if sink.records == 1 else nouns[1]
+        pages = "page" if sink.pages == 1 else "pages"
+        summary = (
+            f"{sink.records:,} {noun}, {sink.pages:,} {pages}, {elapsed:.2f} s "
+            f"({sink.records / max(elapsed, 1e-9):,.0f}/s)"
+        )
+    finally:
+        if line is not None:
+            line.stop(summary)
+    writer.close()
+    return sink.records
 
 
 @click.command("list")

@@ -145,6 +145,34 @@ async def _demo(seed: int, size: int, latency_ms: float) -> None:
             f"{len(items)} conferences, {pages} pages, {sb.stats.total_requests} requests, "
             f"{elapsed:.2f} s"
         )
+        await _demo_participants(sb, items)
+
+
+#: Participants the demo shows of one conference per provider.
+_DEMO_PARTICIPANTS = 8
+
+
+async def _demo_participants(sb: Any, conferences: list[Any]) -> None:
+    """The first participants of one conference per provider (the first listed that has
+    any), for the providers that list participants."""
+    from confclient.query import Capability
+
+    from ._participants import make_participant_writer
+
+    for provider in sb.providers:
+        async with sb.connect(provider) as svc:
+            if Capability.PARTICIPANTS not in svc.capabilities:
+                continue
+            for conf in (c for c in conferences if c.provider == provider):
+                shown = await svc.participants(conf, limit=_DEMO_PARTICIPANTS).collect()
+                if shown:
+                    break
+            else:
+                continue
+            click.echo(f"\nparticipants of {provider} conference {conf.id} ({conf.name}):")
+            writer = make_participant_writer("table", sys.stdout)
+            writer.write(shown)
+            writer.close()
 
 
 @click.command("demo")

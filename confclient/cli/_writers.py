@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import errno
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, Protocol, TextIO
 
@@ -97,6 +97,10 @@ def conference_record(conf: Conference, *, raw: bool = False) -> dict[str, Any]:
     return record
 
 
+#: A kind of item as JSON-ready data: ``record(item, raw=...)`` (conferences by default).
+RecordOf = Callable[..., dict[str, Any]]
+
+
 def _dumps(data: Any, *, indent: int | None = None) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent)
 
@@ -104,7 +108,7 @@ def _dumps(data: Any, *, indent: int | None = None) -> str:
 class Writer(Protocol):
     """Prints conferences as they come; :meth:`write` flushes, :meth:`close` ends the output."""
 
-    def write(self, items: Sequence[Conference]) -> None: ...
+    def write(self, items: Sequence[Any]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -112,14 +116,15 @@ class Writer(Protocol):
 class NdjsonWriter:
     """One JSON object per line."""
 
-    def __init__(self, stream: TextIO, *, raw: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO, *, raw: bool = False, record: RecordOf = conference_record
+    ) -> None:
         self._stream = stream
         self._raw = raw
+        self._record = record
 
-    def write(self, items: Sequence[Conference]) -> None:
-        self._stream.write(
-            "".join(_dumps(conference_record(c, raw=self._raw)) + "\n" for c in items)
-        )
+    def write(self, items: Sequence[Any]) -> None:
+        self._stream.write("".join(_dumps(self._record(c, raw=self._raw)) + "\n" for c in items))
         self._stream.flush()
 
     def close(self) -> None:
@@ -129,18 +134,21 @@ class NdjsonWriter:
 class JsonWriter:
     """A JSON array, written element by element (one object per line) as items arrive."""
 
-    def __init__(self, stream: TextIO, *, raw: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO, *, raw: bool = False, record: RecordOf = conference_record
+    ) -> None:
         self._stream = stream
         self._raw = raw
+        self._record = record
         self._count = 0
 
-    def write(self, items: Sequence[Conference]) -> None:
+    def write(self, items: Sequence[Any]) -> None:
         if not items:
             return
         parts = []
         for conf in items:
             lead = "[\n  " if self._count == 0 else ",\n  "
-            parts.append(lead + _dumps(conference_record(conf, raw=self._raw)))
+            parts.append(lead + _dumps(self._record(conf, raw=self._raw)))
             self._count += 1
         self._stream.write("".join(parts))
         self._stream.flush()
@@ -159,23 +167,31 @@ def _csv_cell(value: Any) -> str:
 
 
 class CsvWriter:
-    """A header line, then one line per conference (tags joined with ``;``)."""
+    """A header line, then one line per item (lists joined with ``;``)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        record: RecordOf = conference_record,
+        fields: Sequence[str] = FIELDS,
+    ) -> None:
         self._stream = stream
         self._csv = csv.writer(stream, lineterminator="\n")
         self._header = False
+        self._record = record
+        self._fields = fields
 
     def _ensure_header(self) -> None:
         if not self._header:
-            self._csv.writerow(FIELDS)
+            self._csv.writerow(self._fields)
             self._header = True
 
-    def write(self, items: Sequence[Conference]) -> None:
+    def write(self, items: Sequence[Any]) -> None:
         self._ensure_header()
         for conf in items:
-            record = conference_record(conf)
-            self._csv.writerow([_csv_cell(record[f]) for f in FIELDS])
+            record = self._record(conf)
+            self._csv.writerow([_csv_cell(record[f]) for f in self._fields])
         self._stream.flush()
 
     def close(self) -> None:

@@ -9,6 +9,7 @@ region must be ready in a fraction of a second.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import UTC, datetime
 from typing import Final
@@ -17,6 +18,7 @@ __all__ = [
     "CONFERENCE_NAMES",
     "EPOCH_MS",
     "iso_ms",
+    "participant_count",
     "seeded_rng",
     "uuid4_str",
 ]
@@ -89,3 +91,19 @@ def iso_ms(ms: int) -> str:
             _day_prefixes[day] = prefix
     second, millis = divmod(ms_of_day, 1000)
     return f"{prefix}{_clock[second]}.{millis:03d}Z"
+
+
+#: Participants of an ordinary generated conference: 0 to this many.
+MAX_SMALL_PARTICIPANTS: Final = 40
+#: Participants of the second, third and fourth conference of each region (in list order
+#: at start): two large ones (more than one page at the largest page size of either
+#: provider; neither a multiple of any usual page size) and one with none.
+FIXED_PARTICIPANTS: Final = (1_503, 601, 0)
+
+
+def participant_count(seed: int, provider: str, conference_id: str) -> int:
+    """How many participants an ordinary generated conference has: 0 to
+    :data:`MAX_SMALL_PARTICIPANTS`, a pure function of its arguments (cheap: no generator is
+    made, so a 100,000-conference region costs nothing until a listing asks)."""
+    digest = hashlib.blake2b(f"{seed}:{provider}:{conference_id}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % (MAX_SMALL_PARTICIPANTS + 1)

@@ -160,7 +160,7 @@ def test_create_refused_on_the_client(
     result = run("create", "--call-control-id", "v3:x", "--name", "y")
     assert result.code == 2
     assert result.err_lines == [
-        "confclient: error: twilio does not support create (it supports: get, list)"
+        "confclient: error: twilio does not support create (it supports: get, list, participants)"
     ]
     assert confclient_sandbox.stats.total_requests == 0
 
@@ -174,9 +174,9 @@ def test_providers_table(run: Run) -> None:
     lines = [line.rstrip() for line in result.out.splitlines()]
     telnyx = next(line for line in lines if line.startswith("telnyx"))
     twilio = next(line for line in lines if line.startswith("twilio"))
-    assert "list, get, create" in telnyx
+    assert "list, get, create, participants" in telnyx
     assert "Australia, Europe, Middle East, US" in telnyx
-    assert "list, get " in twilio
+    assert "list, get, participants " in twilio
     assert "create" not in twilio
     assert "us1, au1, br1, ie1, jp1, sg1, de1" in twilio
     assert max(len(line) for line in lines) <= 80
@@ -185,7 +185,7 @@ def test_providers_table(run: Run) -> None:
 def test_providers_json(run: Run) -> None:
     rows = {row["name"]: row for row in json.loads(run("providers", "-f", "json").out)}
     assert rows["telnyx"]["target"] == "confclient_telnyx:TelnyxConferenceService"
-    assert rows["telnyx"]["capabilities"] == ["list", "get", "create"]
+    assert rows["telnyx"]["capabilities"] == ["list", "get", "create", "participants"]
     assert rows["twilio"]["regions"] == TWILIO_REGIONS
 
 

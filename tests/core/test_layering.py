@@ -28,7 +28,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "confclient"
-PURE_NAMES = ("params.py", "records.py", "pages.py", "create.py", "events.py")
+PURE_NAMES = (
+    "params.py",
+    "records.py",
+    "pages.py",
+    "create.py",
+    "events.py",
+    "participant_records.py",
+    "participant_pages.py",
+)
 ADAPTERS = sorted(p for p in (ROOT / "adapters").glob("confclient_*") if p.is_dir())
 ADAPTER_MODULES = sorted(p for a in ADAPTERS for p in a.rglob("*.py"))
 PURE_MODULES = sorted(p for a in ADAPTERS for p in a.iterdir() if p.name in PURE_NAMES)

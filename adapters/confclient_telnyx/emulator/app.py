@@ -8,6 +8,8 @@ Routes, all under ``/v2`` and all requiring ``Authorization: Bearer <api key>``:
   filters as :mod:`.query` says. A page past the end has empty ``data`` and the usual meta.
 - ``GET /v2/conferences/{id}``: one conference of one ``region`` (default ``US``); an id
   from another region is not found there (404, code 90058).
+- ``GET /v2/conferences/{id}/participants`` and ``.../participants/{participant_id}``: see
+  :mod:`.participants`.
 - ``POST /v2/conferences``: validates a ``CreateConferenceRequest`` (:mod:`.create`);
   creates an ``init`` (``start_conference_on_create: false``) or ``in_progress`` conference
   that later listings show. A name used by an active conference of the same region is
@@ -62,6 +64,7 @@ from .errors import (
     errors_body,
     telnyx_error,
 )
+from .participants import ParticipantTables
 from .query import PAGE_SIZE_MAX, parse_list_query, parse_region, single_values
 from .store import RegionTable
 
@@ -71,6 +74,8 @@ API_PREFIX: Final = "/v2"
 CONFERENCES_PATH: Final = f"{API_PREFIX}/conferences"
 # Any one segment is an id (aiohttp's default pattern would refuse "{" and "}").
 CONFERENCE_PATH: Final = f"{API_PREFIX}/conferences/{{id:[^/]+}}"
+PARTICIPANTS_PATH: Final = f"{CONFERENCE_PATH}/participants"
+PARTICIPANT_PATH: Final = f"{PARTICIPANTS_PATH}/{{participant_id:[^/]+}}"
 _LIFETIME_MINUTES: Final = 4 * 60
 
 
@@ -89,7 +94,7 @@ class TelnyxEmulator:
     prefix: Final = API_PREFIX
     regions: Final = TELNYX_REGIONS
     default_region: Final = DEFAULT_REGION
-    attributes: Final = frozenset({"inserted"})
+    attributes: Final = frozenset({"inserted", "participant_counts", "participant_records"})
     constants: Final[Mapping[str, object]] = MappingProxyType({"TELNYX_REGIONS": TELNYX_REGIONS})
     facts: ClassVar[ContractFacts] = ContractFacts(
         id_key="id",
@@ -124,6 +129,26 @@ class TelnyxEmulator:
         self._list_requests = 0
         self.inserted = 0
         """Conferences inserted while listing so far."""
+        self.participants = ParticipantTables(seed, self._conference_record, self._locate)
+
+    @property
+    def participant_counts(self) -> dict[str, int]:
+        """Participants per conference id where set (e.g. ``{id: 10_000}``; set before the
+        conference's participants are first listed)."""
+        return self.participants.counts
+
+    def participant_records(self, conference_id: str) -> list[JSONDict]:
+        """Decoded copies of a conference's participants (list shape), in list order."""
+        return self.participants.records(conference_id)
+
+    def _conference_record(self, region: str, conference_id: str) -> bytes | None:
+        return self.table(region).by_id.get(conference_id)
+
+    def _locate(self, conference_id: str) -> str | None:
+        for region in TELNYX_REGIONS:
+            if conference_id in self.table(region).by_id:
+                return region
+        return None
 
     # -- what the sandbox host asks
 
@@ -148,6 +173,7 @@ class TelnyxEmulator:
         if table is None:
             table = RegionTable(generate_telnyx_region(self.seed, region, self.size))
             self._tables[region] = table
+            self.participants.make_large([row.id for row in table.rows[1:4]])
         return table
 
     def records(self, region: str | None, origin: str | None = None) -> list[JSONDict]:
@@ -161,6 +187,8 @@ class TelnyxEmulator:
         router.add_get(CONFERENCES_PATH, self.list_conferences)
         router.add_post(CONFERENCES_PATH, self.create_conference)
         router.add_get(CONFERENCE_PATH, self.retrieve_conference)
+        router.add_get(PARTICIPANTS_PATH, self.participants.list_participants)
+        router.add_get(PARTICIPANT_PATH, self.participants.retrieve_participant)
 
     def authenticate(self, request: web.Request) -> web.Response | None:
         scheme, _, token = request.headers.get(hdrs.AUTHORIZATION, "").partition(" ")

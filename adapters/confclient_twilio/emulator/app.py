@@ -7,6 +7,8 @@ Routes, all under ``/v1`` and all requiring HTTP Basic auth with ``account_sid:a
   ``MixerRegion``), by descending ``create_time`` (ties by ascending ``conference_sid``), paged
   by cursor; parameters as :mod:`.query` says.
 - ``GET /v1/Conferences/{sid}``: one record, without envelope.
+- ``GET /v1/Conferences/{sid}/Participants`` and ``.../Participants/{sid}``: participant
+  summaries, see :mod:`.participants`.
 
 The ``meta`` URLs are absolute, on the request's own scheme, host and port (the next one can be
 moved elsewhere, or made to repeat the current page, for client security tests), and carry
@@ -40,8 +42,9 @@ from confclient.adapter import (
     seeded_rng,
 )
 
-from .data import CANONICAL_ORIGIN, TWILIO_MIXER_REGIONS, rebase, twilio_credentials
+from .data import CANONICAL_ORIGIN, TWILIO_MIXER_REGIONS, TwilioRow, rebase, twilio_credentials
 from .errors import FAULT_BODIES, UNAUTHORIZED_BODY, not_found_body, twilio_error
+from .participants import ParticipantQuery, ParticipantTables, parse_participant_query
 from .query import (
     CONFERENCE_SID_RE,
     PAGE_SIZE_MAX,
@@ -58,6 +61,8 @@ JSONDict = dict[str, Any]
 API_PREFIX: Final = "/v1"
 CONFERENCES_PATH: Final = f"{API_PREFIX}/Conferences"
 CONFERENCE_PATH: Final = f"{API_PREFIX}/Conferences/{{sid}}"
+PARTICIPANTS_PATH: Final = f"{CONFERENCE_PATH}/Participants"
+PARTICIPANT_PATH: Final = f"{PARTICIPANTS_PATH}/{{participant_sid}}"
 REQUEST_ID_HEADER: Final = "Twilio-Request-Id"
 
 # What a usable origin looks like: a registered name or IPv4 address, or a bracketed IPv6 one.
@@ -97,7 +102,15 @@ class TwilioEmulator:
     regions: Final = TWILIO_MIXER_REGIONS
     mixer_regions: Final = TWILIO_MIXER_REGIONS
     """The documented mixer regions (values of ``MixerRegion``; any other value is a 400)."""
-    attributes: Final = frozenset({"mixer_regions", "next_page_origin", "repeat_next_page"})
+    attributes: Final = frozenset(
+        {
+            "mixer_regions",
+            "next_page_origin",
+            "repeat_next_page",
+            "participant_counts",
+            "participant_records",
+        }
+    )
     constants: Final[Mapping[str, object]] = MappingProxyType(
         {"TWILIO_MIXER_REGIONS": TWILIO_MIXER_REGIONS}
     )
@@ -122,9 +135,38 @@ class TwilioEmulator:
         self.credentials: Mapping[str, str] = MappingProxyType(self._credentials._asdict())
         """Its account SID and auth token, and an API key SID and secret (both pairs work)."""
         self._store = Store(seed, size)
+        self.participants = ParticipantTables(seed, self._find_conference)
         self._request_ids = seeded_rng(seed, "twilio", "request-ids")
         self._next_page_origin: str | None = None
         self._repeat_next_page = False
+
+    # -- participants
+
+    def _find_conference(self, sid: str) -> TwilioRow | None:
+        row = self._store.find(sid)
+        if row is not None:
+            # The large conferences are those of the region's list as generated.
+            self.participants.make_large(self._store.rows(row.mixer_region)[1:4])
+        return row
+
+    @property
+    def participant_counts(self) -> dict[str, int]:
+        """Participants per conference SID where set (e.g. ``{sid: 10_000}``; set before the
+        conference's participants are first listed)."""
+        return self.participants.counts
+
+    def participant_records(self, conference_sid: str, origin: str | None = None) -> list[JSONDict]:
+        """Decoded copies of a conference's summaries in list order, with their URLs on
+        ``origin`` (default ``https://insights.twilio.com``)."""
+        row = self._find_conference(conference_sid)
+        if row is None:
+            raise ValueError(f"no Twilio conference has the SID {conference_sid!r}")
+        bodies = [p.body for p in self.participants.rows(row)]
+        joined = b"[" + b",".join(bodies) + b"]"
+        decoded: list[JSONDict] = json_loads(
+            rebase(joined, _origin_bytes(origin or CANONICAL_ORIGIN))
+        )
+        return decoded
 
     # -- knobs
 
@@ -190,6 +232,8 @@ class TwilioEmulator:
     def add_routes(self, router: web.UrlDispatcher) -> None:
         router.add_get(CONFERENCES_PATH, self.list_conferences)
         router.add_get(CONFERENCE_PATH, self.retrieve_conference)
+        router.add_get(PARTICIPANTS_PATH, self.list_participants)
+        router.add_get(PARTICIPANT_PATH, self.retrieve_participant)
 
     def authenticate(self, request: web.Request) -> web.Response | None:
         scheme, _, encoded = request.headers.get(hdrs.AUTHORIZATION, "").partition(" ")
@@ -234,49 +278,94 @@ class TwilioEmulator:
     def _page_url(
         self,
         origin: str,
-        query: TwilioListQuery,
+        query: TwilioListQuery | ParticipantQuery,
         page: int,
         offset: int | None,
+        path: str = CONFERENCES_PATH,
     ) -> str:
         params = [*query.echo, ("PageSize", str(query.page_size)), ("Page", str(page))]
         if offset is not None:
             params.append(("PageToken", encode_page_token(offset)))
         encoded = urllib.parse.urlencode(params, quote_via=urllib.parse.quote, safe=_QUERY_SAFE)
-        return f"{origin}{CONFERENCES_PATH}?{encoded}"
+        return f"{origin}{path}?{encoded}"
 
     async def list_conferences(self, request: web.Request) -> web.Response:
         query = parse_twilio_list_query(request.query)
         if isinstance(query, str):
             return self._response(400, twilio_error(20001, query, 400))
-        bodies = self._store.select(query)
+        return self._page(
+            request, query, self._store.select(query), CONFERENCES_PATH, "conferences"
+        )
+
+    def _page(
+        self,
+        request: web.Request,
+        query: TwilioListQuery | ParticipantQuery,
+        bodies: list[bytes],
+        path: str,
+        key: str,
+    ) -> web.Response:
+        """One page of ``bodies`` (the whole selection) as ``query`` asks, with its meta."""
         origin = _origin(request)
         size, page, start = query.page_size, query.page, query.offset
         end = start + size
         this_token = start if "PageToken" in request.query else None
-        this_url = self._page_url(origin, query, page, this_token)
+        this_url = self._page_url(origin, query, page, this_token, path)
         next_origin = self._next_page_origin or origin
         if self._repeat_next_page:
             next_url: str | None = next_origin + this_url[len(origin) :]
         elif end < len(bodies):
-            next_url = self._page_url(next_origin, query, page + 1, end)
+            next_url = self._page_url(next_origin, query, page + 1, end, path)
         else:
             next_url = None
         previous_url = None
         if page > 0:
             previous_offset = max(start - size, 0) if page > 1 else None
-            previous_url = self._page_url(origin, query, page - 1, previous_offset)
+            previous_url = self._page_url(origin, query, page - 1, previous_offset, path)
         meta = {
             "page": page,
             "page_size": size,
-            "first_page_url": self._page_url(origin, query, 0, None),
+            "first_page_url": self._page_url(origin, query, 0, None, path),
             "previous_page_url": previous_url,
             "url": this_url,
             "next_page_url": next_url,
-            "key": "conferences",
+            "key": key,
         }
         records = rebase(b",".join(bodies[start:end]), _origin_bytes(origin))
-        body = b'{"conferences":[' + records + b'],"meta":' + json_dumps(meta) + b"}"
+        body = b"".join(
+            (b'{"', key.encode(), b'":[', records, b'],"meta":', json_dumps(meta), b"}")
+        )
         return self._response(200, body)
+
+    def _participant_conference(self, request: web.Request) -> TwilioRow | web.Response:
+        sid = request.match_info["sid"]
+        row = self._store.find(sid) if CONFERENCE_SID_RE.fullmatch(sid) else None
+        if row is None:
+            return self._response(404, not_found_body(f"/Conferences/{sid}/Participants"))
+        return row
+
+    async def list_participants(self, request: web.Request) -> web.Response:
+        conference = self._participant_conference(request)
+        if isinstance(conference, web.Response):
+            return conference
+        query = parse_participant_query(request.query)
+        if isinstance(query, str):
+            return self._response(400, twilio_error(20001, query, 400))
+        bodies = self.participants.select(conference, query)
+        path = f"{CONFERENCES_PATH}/{conference.sid}/Participants"
+        return self._page(request, query, bodies, path, "participants")
+
+    async def retrieve_participant(self, request: web.Request) -> web.Response:
+        conference = self._participant_conference(request)
+        if isinstance(conference, web.Response):
+            return conference
+        wanted = request.match_info["participant_sid"]
+        for row in self.participants.rows(conference):
+            if row.sid == wanted:
+                return self._response(200, rebase(row.body, _origin_bytes(_origin(request))))
+        return self._response(
+            404, not_found_body(f"/Conferences/{conference.sid}/Participants/{wanted}")
+        )
 
     async def retrieve_conference(self, request: web.Request) -> web.Response:
         sid = request.match_info["sid"]

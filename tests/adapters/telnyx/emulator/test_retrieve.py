@@ -75,7 +75,7 @@ async def test_encoded_slash_stays_one_segment(api: Api, sandbox: Sandbox) -> No
 
 @pytest.mark.parametrize(
     "path",
-    ["/v2/balance", "/v2/conferences/", "/v2/conferences/x/participants", "/v2", "/", "/v3/x"],
+    ["/v2/balance", "/v2/conferences/", "/v2/conferences/x/participants/y/z", "/v2", "/", "/v3/x"],
 )
 async def test_unknown_paths_are_10007(api: Api, path: str) -> None:
     status, _, body = await api.get(path)
