@@ -12,7 +12,9 @@ modules import only ``confclient`` and ``confclient.adapter``, as a third-party 
   :func:`trusted_conference`, :func:`make_strict_converter`, :func:`structure`,
   :func:`parse_timestamp`, :func:`as_utc`, :func:`decode_each`), ``pages`` (a page
   parser: status, headers and body -> :class:`RawPage` or the raised error:
-  :func:`json_object`, :func:`json_array`, :func:`api_error`);
+  :func:`json_object`, :func:`json_array`, :func:`api_error`), ``events`` (a webhook
+  verifier: :func:`header_value`, :func:`as_bytes`, :func:`b64decode_exact`,
+  :func:`json_body`, :func:`unix_seconds`, :func:`load_ed25519_public_key`);
 * ``service`` is the I/O glue: a :class:`BaseConferenceService` subclass over the core
   :class:`Transport` and :class:`Pager`;
 * ``emulator`` is its half of the sandbox (see :mod:`confclient.sandbox`).
@@ -32,6 +34,16 @@ if TYPE_CHECKING:
     from ._options import ServiceOptions, TransportSettings
     from ._page import Cursor, DeferredItems, RawPage
     from ._retry import RetryRules
+    from ._signing import (
+        WEBHOOKS_INSTALL_HINT,
+        as_bytes,
+        b64decode_exact,
+        header_value,
+        json_body,
+        load_ed25519_private_key,
+        load_ed25519_public_key,
+        unix_seconds,
+    )
     from .decoding import (
         ErrorParser,
         HTTPAnswer,
@@ -61,6 +73,14 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, str] = {
     "lazy_exports": "_lazy",
+    "WEBHOOKS_INSTALL_HINT": "_signing",
+    "as_bytes": "_signing",
+    "b64decode_exact": "_signing",
+    "header_value": "_signing",
+    "json_body": "_signing",
+    "load_ed25519_private_key": "_signing",
+    "load_ed25519_public_key": "_signing",
+    "unix_seconds": "_signing",
     "BaseConferenceService": "service",
     "CreateField": "query",
     "Cursor": "_page",
@@ -84,7 +104,7 @@ _LAZY: dict[str, str] = {
     "api_error": "decoding",
     "as_utc": "decoding",
     "aware_utc": "query",
-    "check_credential": "transport",
+    "check_credential": "_secrets",
     "check_id": "query",
     "check_text": "query",
     "decode_each": "decoding",
@@ -125,17 +145,24 @@ __all__ = [
     "ServiceOptions",
     "Transport",
     "TransportSettings",
+    "WEBHOOKS_INSTALL_HINT",
     "api_error",
+    "as_bytes",
     "as_utc",
     "aware_utc",
+    "b64decode_exact",
     "check_credential",
     "check_id",
     "check_text",
     "decode_each",
     "freeze",
+    "header_value",
     "json_array",
+    "json_body",
     "json_object",
     "lazy_exports",
+    "load_ed25519_private_key",
+    "load_ed25519_public_key",
     "make_strict_converter",
     "parse_timestamp",
     "positive_int",
@@ -144,6 +171,7 @@ __all__ = [
     "structure",
     "trusted_builder",
     "trusted_conference",
+    "unix_seconds",
 ]
 
 
