@@ -190,15 +190,19 @@ if TYPE_CHECKING:
     )
     from .sandbox._faults import FaultKind, check_origin
     from .sandbox._stats import SandboxStats
+    from .sandbox._webhooks import ConferenceScript, Delivery, Step
 
 _SANDBOX_TOOLKIT: dict[str, str] = {
     "CONFERENCE_NAMES": "sandbox._data",
+    "ConferenceScript": "sandbox._webhooks",
     "ContractFacts": "sandbox._emulator",
+    "Delivery": "sandbox._webhooks",
     "EPOCH_MS": "sandbox._data",
     "Emulator": "sandbox._emulator",
     "FaultKind": "sandbox._faults",
     "QueryParams": "sandbox._emulator",
     "SandboxStats": "sandbox._stats",
+    "Step": "sandbox._webhooks",
     "check_origin": "sandbox._faults",
     "iso_ms": "sandbox._data",
     "json_dumps": "sandbox._emulator",
@@ -211,12 +215,15 @@ _SANDBOX_TOOLKIT: dict[str, str] = {
 _LAZY.update(_SANDBOX_TOOLKIT)
 __all__ += [
     "CONFERENCE_NAMES",
+    "ConferenceScript",
     "ContractFacts",
+    "Delivery",
     "EPOCH_MS",
     "Emulator",
     "FaultKind",
     "QueryParams",
     "SandboxStats",
+    "Step",
     "check_origin",
     "iso_ms",
     "json_dumps",
