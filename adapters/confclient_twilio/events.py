@@ -20,7 +20,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Final
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -301,13 +301,17 @@ def parse_event(params: Params) -> ConferenceEvent:
     if callback is None:
         _required(fields, "RecordingSid")
         status = _required(fields, "RecordingStatus")
-        started = _rfc2822(fields, "RecordingStartTime")
+        # Saved when it ended: its start plus its duration, when the callback tells both.
+        saved = _rfc2822(fields, "RecordingStartTime")
+        duration = fields.get("RecordingDuration", "")
+        if saved is not None and duration.isascii() and duration.isdigit():
+            saved += timedelta(seconds=int(duration))
         return ConferenceEvent(
             provider=PROVIDER,
             id=event_id(fields),
             type=EventType.RECORDING_SAVED if status == "completed" else EventType.UNKNOWN,
             conference_id=conference_id,
-            occurred_at=started,
+            occurred_at=saved,
             recording_url=fields.get("RecordingUrl") or None,
             raw=fields,
         )

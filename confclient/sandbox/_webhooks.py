@@ -121,6 +121,16 @@ class WebhookHost:
 
         return confclient.webhook_verifier(provider, **options)  # type: ignore[attr-defined,unused-ignore]
 
+    def webhook_environment(self, provider: str) -> dict[str, str]:
+        """The environment variables that give :meth:`webhook_verifier`'s secrets to
+        ``confclient.webhook_verifier(provider)`` and ``confclient listen`` (the variable the
+        provider's verifier reads each from)."""
+        options = self._webhook_emulator(provider).webhook_options()
+        from confclient.config._factory import verifier_class
+
+        variables: Mapping[str, str] = getattr(verifier_class(provider), "env_variables", {})
+        return {variables[o]: str(v) for o, v in options.items() if o in variables}
+
     async def simulate_conference(
         self,
         provider: str,

@@ -108,6 +108,8 @@ def test_a_recording_callback(verifier: TwilioWebhookVerifier) -> None:
     assert event.recording_url is not None
     assert event.recording_url.endswith("R" + "E" + "d" * 32)
     assert event.sequence is None
+    # Saved at its start (20:48:40) plus its duration (712 s).
+    assert event.occurred_at == datetime(2017, 6, 1, 21, 0, 32, tzinfo=UTC)
     in_progress = body.replace(b"RecordingStatus=completed", b"RecordingStatus=in-progress")
     assert verifier.verify(headers_for(in_progress), in_progress, url=URL).type is (
         EventType.UNKNOWN
