@@ -24,7 +24,7 @@ from confclient.events import ConferenceEvent, MemoryDedupe, WebhookVerifier, ai
 
 from ._errors import EXIT_ERROR, errors_to_exit_codes
 from ._events_out import EVENT_FORMATS, EventWriter
-from ._options import run_async
+from ._options import format_option, run_async
 
 __all__ = ["listen", "listen_command"]
 
@@ -129,15 +129,7 @@ async def _run(verifier: WebhookVerifier, fmt: str, **options: Any) -> None:
     "--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="0: any."
 )
 @click.option("--path", default="/hooks", show_default=True, help="Route that receives them.")
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(list(EVENT_FORMATS)),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(EVENT_FORMATS)
 @click.option(
     "--public-url",
     metavar="URL",

@@ -14,6 +14,7 @@ import pytest
 from aiohttp import web
 
 from confclient.sandbox import Sandbox
+from tests._receiver import receiving
 
 pytest.importorskip("nacl", reason="the bench extra (PyNaCl, for the telnyx SDK's check)")
 request_validator = pytest.importorskip("twilio.request_validator", reason="the bench extra")
@@ -31,20 +32,15 @@ async def deliveries(provider: str, path: str = "/hooks/x?tenant=1") -> tuple[Sa
         received.append((dict(request.headers), await request.read(), str(request.url)))
         return web.Response()
 
-    app = web.Application()
-    app.router.add_post("/hooks/x", handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
     sb = Sandbox(seed=5, size=1)
-    await sb.start()
-    try:
-        sb.add_webhook(provider, f"http://127.0.0.1:{runner.addresses[0][1]}{path}")
-        for participants in (2, 5):
-            await sb.simulate_conference(provider, participants=participants, duplicates=0.3)
-    finally:
-        await sb.stop()
-        await runner.cleanup()
+    async with receiving(("/hooks/x", handle)) as root:
+        await sb.start()
+        try:
+            sb.add_webhook(provider, root + path)
+            for participants in (2, 5):
+                await sb.simulate_conference(provider, participants=participants, duplicates=0.3)
+        finally:
+            await sb.stop()
     return sb, received
 
 

@@ -17,6 +17,7 @@ from confclient import ConferenceEvent, EventType
 from confclient.cli._events_out import EventWriter
 from confclient.cli._listen import listen
 from confclient.sandbox import Sandbox
+from tests._receiver import receiving
 from tests.cli.conftest import Run
 from tests.cli.test_cli import child_env
 
@@ -137,20 +138,14 @@ async def test_the_sandbox_command_plays_conferences_to_a_webhook_url() -> None:
         received.append(await request.read())
         return web.Response()
 
-    app = web.Application()
-    app.router.add_post("/in", handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    url = f"http://127.0.0.1:{runner.addresses[0][1]}/in"
     argv = ["sandbox", "--port", "0", "--size", "1", "--webhook-interval", "0"]
-    process = await command(*argv, "--webhook-url", f"twilio={url}", env=child_env())
-    try:
-        lines = await read_until(process.stdout, "webhooks: played twilio")
-    finally:
-        process.send_signal(signal.SIGINT)
-        await asyncio.wait_for(process.communicate(), timeout=30)
-        await runner.cleanup()
+    async with receiving(("/in", handle)) as root:
+        process = await command(*argv, "--webhook-url", f"twilio={root}/in", env=child_env())
+        try:
+            lines = await read_until(process.stdout, "webhooks: played twilio")
+        finally:
+            process.send_signal(signal.SIGINT)
+            await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 0
     assert "(so far: 200 x19)" in lines[-1]  # 3 participants by default
     assert len(received) == 19

@@ -13,6 +13,7 @@ from aiohttp import web
 from confclient import ConferenceEvent, ConferenceStatus, EventType, WebhookSignatureError
 from confclient.events import MemoryDedupe, aiohttp_handler
 from confclient.sandbox import Sandbox
+from tests._receiver import receiving
 
 N = 4
 EXPECTED: dict[str, Counter[EventType]] = {
@@ -53,15 +54,6 @@ async def sb() -> AsyncIterator[Sandbox]:
         yield sandbox
 
 
-async def receiver(handler: web.StreamResponse | object) -> tuple[web.AppRunner, str]:
-    app = web.Application()
-    app.router.add_post("/hooks", handler)  # type: ignore[arg-type]
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}/hooks"
-
-
 @pytest.mark.parametrize("provider", PROVIDERS)
 async def test_a_conference_in_order_with_the_data_following(sb: Sandbox, provider: str) -> None:
     seen: list[ConferenceEvent] = []
@@ -74,12 +66,10 @@ async def test_a_conference_in_order_with_the_data_following(sb: Sandbox, provid
                 assert event.conference_id is not None
                 statuses[event.type] = (await svc.get(event.conference_id)).status
 
-        runner, url = await receiver(aiohttp_handler(sb.webhook_verifier(provider), on_event))
-        try:
-            sb.add_webhook(provider, url)
+        handler = aiohttp_handler(sb.webhook_verifier(provider), on_event)
+        async with receiving(("/hooks", handler)) as root:
+            sb.add_webhook(provider, root + "/hooks")
             conference_id = await sb.simulate_conference(provider, participants=N)
-        finally:
-            await runner.cleanup()
         assert Counter(event.type for event in seen) == EXPECTED[provider]
         assert {event.conference_id for event in seen} == {conference_id}
         assert statuses == {
@@ -112,14 +102,10 @@ async def test_duplicated_and_shuffled_deliveries_reach_on_event_once_each(
 ) -> None:
     seen: list[ConferenceEvent] = []
     handler = aiohttp_handler(sb.webhook_verifier(provider), seen.append, dedupe=MemoryDedupe())
-    runners = [await receiver(handler) for _ in range(2)]
-    try:
-        for _, url in runners:  # two URLs: every event reaches the handler twice at least
-            sb.add_webhook(provider, url)
+    async with receiving(("/a", handler), ("/b", handler)) as root:
+        for path in ("/a", "/b"):  # two URLs: every event reaches the handler twice at least
+            sb.add_webhook(provider, root + path)
         await sb.simulate_conference(provider, participants=N, duplicates=0.5, shuffle=True)
-    finally:
-        for runner, _ in runners:
-            await runner.cleanup()
     assert Counter(event.type for event in seen) == EXPECTED[provider]
     assert len({event.id for event in seen}) == len(seen)
     deliveries = sum(sb.webhook_statuses.values())
@@ -139,12 +125,9 @@ async def test_another_key_refuses_what_the_sandbox_signs(provider: str) -> None
                 refused.append(exc.reason)
             return web.Response()
 
-        runner, url = await receiver(handle)
-        try:
-            one.add_webhook(provider, url)
+        async with receiving(("/hooks", handle)) as root:
+            one.add_webhook(provider, root + "/hooks")
             await one.simulate_conference(provider, participants=2)
-        finally:
-            await runner.cleanup()
         assert sum(one.webhook_statuses.values()) == len(refused) > 0
         assert set(refused) == {"bad_signature"}
 

@@ -5,6 +5,7 @@ missing, a failure under ``CI=true``)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -12,32 +13,24 @@ import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from aiohttp import web
+
+from tests._receiver import receiving
 
 Serve = Callable[..., Awaitable[str]]
 
 
 @pytest.fixture
 async def serve() -> AsyncIterator[Serve]:
-    """``await serve(handler, path="/hooks")``: the handler on 127.0.0.1, its URL back."""
-    runners: list[web.AppRunner] = []
+    """``await serve(("/hooks", handler), ...)``: the handlers on 127.0.0.1, the root back."""
+    async with contextlib.AsyncExitStack() as stack:
 
-    async def start(*handlers: tuple[str, object]) -> str:
-        app = web.Application()
-        for path, handler in handlers:
-            app.router.add_post(path, handler)  # type: ignore[arg-type]
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        runners.append(runner)
-        return f"http://127.0.0.1:{runner.addresses[0][1]}"
+        async def start(*routes: tuple[str, Any]) -> str:
+            return await stack.enter_async_context(receiving(*routes))
 
-    yield start
-    for runner in runners:
-        await runner.cleanup()
+        yield start
 
 
 def _free_port() -> int:
