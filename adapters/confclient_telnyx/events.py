@@ -137,7 +137,7 @@ class TelnyxWebhookVerifier:
             )
         try:
             self._key.verify(decoded, stamp.encode() + b"|" + raw)
-        except Exception:  # cryptography's InvalidSignature
+        except Exception:  # cryptography's InvalidSignature, PyNaCl's BadSignatureError
             raise WebhookSignatureError(
                 "telnyx webhook: the signature does not hold over this body",
                 reason="bad_signature",

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -14,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import confclient
+import confclient._signing
 from confclient import (
     ConferenceEvent,
     ConfigurationError,
@@ -38,9 +41,27 @@ def signed(body: bytes, stamp: int = NOW, key: Ed25519PrivateKey = TELNYX_KEY) -
     return telnyx_headers(body, stamp, key)
 
 
-@pytest.fixture
-def verifier() -> TelnyxWebhookVerifier:
-    return TelnyxWebhookVerifier(public_key=PUBLIC)
+@pytest.fixture(params=["sodium", "cryptography"])
+def verifier(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The verifier on each Ed25519 backend: libsodium (PyNaCl) when installed, else
+    ``cryptography`` (the webhooks extra)."""
+    if request.param == "sodium":
+        pytest.importorskip("nacl.signing", reason="PyNaCl (the bench extra) is not installed")
+    else:
+        monkeypatch.setattr(confclient._signing, "_sodium_key", lambda raw: None)
+    verifier = TelnyxWebhookVerifier(public_key=PUBLIC)
+    backend = type(verifier._key).__name__
+    assert (backend == "_SodiumKey") == (request.param == "sodium"), backend
+    return verifier
+
+
+def test_without_cryptography_or_pynacl_the_error_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(confclient._signing, "_sodium_key", lambda raw: None)
+    monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.asymmetric.ed25519", None)
+    with pytest.raises(ConfigurationError, match=r"pip install 'confclient\[webhooks\]'"):
+        TelnyxWebhookVerifier(public_key=PUBLIC)
 
 
 def test_a_signed_join_verifies_and_maps(verifier: TelnyxWebhookVerifier) -> None:
