@@ -7,7 +7,7 @@ HMAC-SHA1 keyed by the account's auth token, base64-encoded. Its own signing is 
 about the port, so the URL is tried as given and with the port flipped (the scheme's default
 added when absent, removed when present), as Twilio's SDKs do. A JSON body is announced by a
 ``bodySHA256`` query parameter: the HMAC then covers the URL alone, and the body must hash to
-that parameter.
+that parameter. A GET callback (no body) carries its fields in the URL's query, signed with it.
 
 Twilio sends no event id: :func:`event_id` derives one from fields a redelivery repeats
 (account, conference, event, sequence number, call, timestamp), so the dedupe stores can
@@ -182,14 +182,17 @@ class TwilioWebhookVerifier:
             ) from None
         body_hash = _query_value(url, "bodySHA256")
         params: Params | None = None
-        if body_hash is None:
+        if body_hash is None and raw:
             try:
                 params = parse_qsl(raw.decode("utf-8"), keep_blank_values=True)
             except UnicodeDecodeError:
-                params = None
                 self._refuse()
         if not self._holds(given, url, params):
             self._refuse()
+        if body_hash is None and not raw:
+            # A GET callback (statusCallbackMethod GET): the fields are the URL's query, which
+            # the signature covered as part of the URL.
+            return parse_event(parse_qsl(urlsplit(url).query, keep_blank_values=True))
         if body_hash is not None:
             if not hmac.compare_digest(hashlib.sha256(raw).hexdigest(), body_hash.lower()):
                 self._refuse()

@@ -265,6 +265,16 @@ def test_a_json_body_is_signed_through_body_sha256(verifier: TwilioWebhookVerifi
         verifier.verify({"X-Twilio-Signature": signature(url)}, array, url=url)
 
 
+def test_a_get_callback_carries_its_fields_in_the_signed_url(
+    verifier: TwilioWebhookVerifier,
+) -> None:
+    url = f"{URL}&{urlencode(callback('participant-leave', CallSid='CA' + '2' * 32))}"
+    headers = {"X-Twilio-Signature": signature(url)}
+    event = verifier.verify(headers, b"", url=url)
+    assert (event.type, event.call_id) == (EventType.PARTICIPANT_LEFT, "CA" + "2" * 32)
+    assert reason_of(verifier, headers, b"", url.replace("leave", "join")) == "bad_signature"
+
+
 def test_no_url_is_refused_before_anything(verifier: TwilioWebhookVerifier) -> None:
     with pytest.raises(InvalidRequestError):
         verifier.verify({}, b"", url=None)
