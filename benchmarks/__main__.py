@@ -12,7 +12,9 @@ Cases (``--cases`` takes names or a provider to mean all its cases):
 - ``twilio-0ms``, ``twilio-20ms``: list one Twilio mixer region of ``--size`` records at page
   size 1000;
 - ``telnyx-memory``, ``twilio-memory``: the same listing of ``--memory-size`` records, for the
-  peak RSS against the 10,000-record figure;
+  peak RSS against the 10,000-record figure (the consumer keeps nothing);
+- ``telnyx-ids``, ``telnyx-memory-ids`` (and Twilio's): ``--size`` and ``--memory-size``
+  records with a consumer that keeps every id, for the RSS growth against the floor's;
 - ``events``: webhook verify + parse and the aiohttp handler (:mod:`benchmarks.events`), part
   of ``all``; its section is added to RESULTS.md.
 
@@ -169,6 +171,7 @@ def _base_spec(case: Case, client: str, root: str, creds: dict[str, str]) -> dic
         "root": root,
         "region": provider.region,
         "page_size": provider.page_size,
+        "keep_ids": case.keep_ids,
         **creds,
     }
 
@@ -258,7 +261,7 @@ def _run_case(
         )
         measurements.append(m)
         print(
-            f"  {case.name:<14} {CLIENTS[client].label(case.provider):<28}"
+            f"  {case.name:<17} {CLIENTS[client].label(case.provider):<28}"
             f" {m.median_s:7.3f} s  {m.records_per_s:>9,.0f} rec/s"
             f"  {m.peak_rss_mib:6.1f} MiB",
             flush=True,

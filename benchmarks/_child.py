@@ -7,7 +7,8 @@ and one JSON object goes to stdout: the times, the records seen, a fingerprint o
 and the peak RSS of this process (``ru_maxrss``, so it covers the imports too).
 
 Every client consumes records the same way: count them and sum ``hash(id)`` (the parent sets
-``PYTHONHASHSEED``, so equal sums across processes mean equal id multisets).
+``PYTHONHASHSEED``, so equal sums across processes mean equal id multisets); with ``keep_ids``
+it also keeps every id in a list until the listing ends, as an application collecting results.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class _Client:
         self.root: str = spec["root"]
         self.region: str = spec["region"]
         self.page_size: int = spec["page_size"]
+        self.keep_ids: bool = spec.get("keep_ids", False)
 
     def import_library(self) -> None:
         raise NotImplementedError
@@ -68,9 +70,12 @@ class _Confclient(_Client):
 
     async def listing(self) -> tuple[int, int]:
         count = total = 0
+        kept: list[str] | None = [] if self.keep_ids else None
         async for conf in self.svc.list(region=self.region, page_size=self.page_size):
             count += 1
             total += hash(conf.id)
+            if kept is not None:
+                kept.append(conf.id)
         return count, total & _MASK
 
     async def close(self) -> None:
@@ -91,11 +96,14 @@ class _TelnyxSDK(_Client):
 
     async def listing(self) -> tuple[int, int]:
         count = total = 0
+        kept: list[str] | None = [] if self.keep_ids else None
         # The SDK's auto-pagination: page[number] one after another until meta.total_pages.
         pages = self.conferences.list(region=self.region, page_size=self.page_size)
         async for conf in pages:
             count += 1
             total += hash(conf.id)
+            if kept is not None:
+                kept.append(conf.id)
         return count, total & _MASK
 
     async def close(self) -> None:
@@ -121,6 +129,7 @@ class _TwilioSDK(_Client):
 
     async def listing(self) -> tuple[int, int]:
         count = total = 0
+        kept: list[str] | None = [] if self.keep_ids else None
         # Follows meta.next_page_url (absolute, on the sandbox) page after page.
         records = await self.conferences.stream_async(
             mixer_region=self.region, page_size=self.page_size
@@ -128,6 +137,8 @@ class _TwilioSDK(_Client):
         async for conf in records:
             count += 1
             total += hash(conf.conference_sid)
+            if kept is not None:
+                kept.append(conf.conference_sid)
         return count, total & _MASK
 
     async def close(self) -> None:
@@ -166,6 +177,7 @@ class _Raw(_Client):
 
     async def _telnyx(self) -> tuple[int, int]:
         count = total = 0
+        kept: list[str] | None = [] if self.keep_ids else None
         url = f"{self.root}/v2/conferences"
         number, total_pages = 1, 1
         while number <= total_pages:
@@ -178,12 +190,15 @@ class _Raw(_Client):
             for record in page["data"]:
                 count += 1
                 total += hash(record["id"])
+                if kept is not None:
+                    kept.append(record["id"])
             total_pages = page["meta"]["total_pages"]
             number += 1
         return count, total & _MASK
 
     async def _twilio(self) -> tuple[int, int]:
         count = total = 0
+        kept: list[str] | None = [] if self.keep_ids else None
         url: str | None = f"{self.root}/v1/Conferences"
         params: dict[str, str] | None = {
             "MixerRegion": self.region,
@@ -194,6 +209,8 @@ class _Raw(_Client):
             for record in page["conferences"]:
                 count += 1
                 total += hash(record["conference_sid"])
+                if kept is not None:
+                    kept.append(record["conference_sid"])
             url, params = page["meta"]["next_page_url"], None
         return count, total & _MASK
 

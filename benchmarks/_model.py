@@ -71,19 +71,29 @@ class Case:
     latency_ms: float
     size: int
     kind: str  # "speed" or "memory"
+    # The consumer: False counts records and hashes ids (keeps nothing); True also keeps every
+    # id in a list until the listing ends, as an application collecting results would.
+    keep_ids: bool = False
+    # Memory cases only: the long listing (--memory-size) rather than the speed cases' size.
+    large: bool = False
 
     @property
     def name(self) -> str:
         if self.kind == "memory":
-            return f"{self.provider}-memory"
+            return f"{self.provider}-{_MEMORY_SUFFIXES[self.large, self.keep_ids]}"
         return f"{self.provider}-{self.latency_ms:g}ms"
+
+
+# The memory cases: (large listing, keep every id) -> name suffix. The small keep-nothing
+# listing is the 0 ms speed case itself.
+_MEMORY_SUFFIXES = {(True, False): "memory", (False, True): "ids", (True, True): "memory-ids"}
 
 
 def case_names() -> list[str]:
     names = []
     for provider in PROVIDERS:
         names += [f"{provider}-{latency:g}ms" for latency in LATENCIES_MS]
-        names.append(f"{provider}-memory")
+        names += [f"{provider}-{suffix}" for suffix in _MEMORY_SUFFIXES.values()]
     return names
 
 
@@ -97,10 +107,16 @@ def make_cases(selection: str, size: int, memory_size: int) -> list[Case]:
             f"unknown case(s) {', '.join(sorted(unknown)) or '(none)'}; "
             f"choose from {', '.join(case_names())}, {', '.join(PROVIDERS)}, all"
         )
+    if memory_size <= size:
+        raise ValueError("the memory size must be larger than the speed cases' size")
     cases = []
     for provider in PROVIDERS:
         candidates = [Case(provider, latency, size, "speed") for latency in LATENCIES_MS]
-        candidates.append(Case(provider, 0.0, memory_size, "memory"))
+        candidates += [
+            Case(provider, 0.0, memory_size, "memory", large=True),
+            Case(provider, 0.0, size, "memory", keep_ids=True),
+            Case(provider, 0.0, memory_size, "memory", keep_ids=True, large=True),
+        ]
         for case in candidates:
             if wanted & {"all", provider, case.name}:
                 cases.append(case)

@@ -2,7 +2,8 @@
 
 :class:`RawPage` is what a parser returns and the pager consumes; :class:`DeferredItems`
 carries a page's records undecoded, so that the pager can ask for the following pages before
-this one is decoded. Both are generic in the kind of item (conferences, participants).
+this one is decoded, and can decode it one record at a time as it hands the records out.
+Both are generic in the kind of item (conferences, participants).
 """
 
 from __future__ import annotations
@@ -21,32 +22,67 @@ T = TypeVar("T")
 
 
 class DeferredItems(Sequence[T]):
-    """A page's items, decoded when first used.
+    """A page's items, decoded when used.
 
     An adapter that can read a page's paging information before decoding its records hands
     the pager ``DeferredItems(records, decode)``: the pager asks for the following pages
     first and decodes this one while they are on the network. ``len()`` is the number of
     records, known without decoding; ``decode(records)`` runs once, and a
     :class:`DecodeError` it raises comes out of the listing as it would from ``fetch_page``.
+
+    With ``decode_one(record, index)`` and ``record_ids(records)`` as well (what
+    :meth:`RecordCodec.deferred <confclient.decoding.RecordCodec.deferred>` builds), the pager
+    reads the records' ids for its checks without decoding, and decodes each record just
+    before handing it out. Each item then lives only as long as the consumer keeps it: a
+    consumer that keeps nothing leaves the cyclic garbage collector a handful of young
+    objects instead of a page of them (which it would walk, and promote to older
+    generations, while they wait their turn). A record that is not as documented raises its
+    :class:`DecodeError` when the listing reaches it, after the records before it.
     """
 
-    __slots__ = ("_decode", "_items", "_records")
+    __slots__ = ("_decode", "_items", "_records", "decode_one", "record_ids")
 
     def __init__(
-        self, records: Sequence[Any], decode: Callable[[Sequence[Any]], Sequence[T]]
+        self,
+        records: Sequence[Any],
+        decode: Callable[[Sequence[Any]], Sequence[T]],
+        *,
+        decode_one: Callable[[Any, int], T] | None = None,
+        record_ids: Callable[[Sequence[Any]], tuple[object, ...]] | None = None,
     ) -> None:
         self._records: Sequence[Any] | None = records
         self._decode = decode
         self._items: Sequence[T] | None = None
+        self.decode_one = decode_one if record_ids is not None else None
+        self.record_ids = record_ids
 
     @property
     def decoded(self) -> bool:
-        """Whether the records have been decoded yet."""
+        """Whether the records have been decoded yet (all at once)."""
         return self._items is not None
+
+    @property
+    def records(self) -> Sequence[Any]:
+        """The undecoded records (empty once :meth:`decode` has run)."""
+        return () if self._records is None else self._records
+
+    def one_by_one(self) -> tuple[Sequence[Any], Callable[[Any, int], T]] | None:
+        """``(records, decode_one)`` while the records can still be decoded one at a time."""
+        if self.decode_one is None or self._records is None:
+            return None
+        return self._records, self.decode_one
 
     def decode(self) -> Sequence[T]:
         """The decoded items (decoding them now, the first time)."""
         return self._decoded()
+
+    def ids(self) -> tuple[object, ...]:
+        """The records' ids, for the page guard: read from the records when the adapter
+        said how, else from the decoded items."""
+        record_ids, records = self.record_ids, self._records
+        if record_ids is None or records is None:
+            return tuple(item.id for item in self._decoded())  # type: ignore[attr-defined]
+        return record_ids(records)
 
     def _decoded(self) -> Sequence[T]:
         items = self._items
@@ -69,6 +105,13 @@ class DeferredItems(Sequence[T]):
     def __getitem__(self, index: slice) -> Sequence[T]: ...
 
     def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        decode_one, records = self.decode_one, self._records
+        if decode_one is not None and records is not None and isinstance(index, int):
+            if index < 0:
+                index += len(records)
+            if not 0 <= index < len(records):
+                raise IndexError("DeferredItems index out of range")
+            return decode_one(records[index], index)
         return self._decoded()[index]
 
     def __iter__(self) -> Iterator[T]:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from . import _json
+from ._page import DeferredItems
 from .errors import DecodeError
 from .model import Conference
 
@@ -51,7 +52,7 @@ class PageGuard:
         self.provider = provider
         self._cursors: set[int] = set() if start is None else {fingerprint(start)}
         self._pages: set[int] = set()
-        self._previous_ids: frozenset[str] = frozenset()
+        self._previous_ids: frozenset[object] = frozenset()
         self._idle = 0
         self._max_idle = max_idle
         self.dropped = 0
@@ -91,7 +92,7 @@ class PageGuard:
                 )
             self._progress(0, where)
             return frozenset()
-        ids = tuple(map(_item_id, items))
+        ids = items.ids() if isinstance(items, DeferredItems) else tuple(map(_item_id, items))
         previous, current = self._previous_ids, frozenset(ids)
         self._previous_ids = current
         dropped: frozenset[int] = frozenset()

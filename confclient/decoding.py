@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import operator
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -18,6 +19,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import cattrs
 
+from ._page import DeferredItems
 from ._request_id import REQUEST_ID_HEADERS, request_id_of
 from ._retry import NO_RULES, RetryRules, parse_retry_after, rate_limit_of
 from ._strict import as_utc, make_strict_converter, parse_timestamp, structure
@@ -205,6 +207,24 @@ def decode_each(
     return tuple(items)  # type: ignore[arg-type]  # every None was replaced above
 
 
+def _record_ids(id_key: str) -> Callable[[Sequence[Any]], tuple[object, ...]]:
+    """A page's record ids as the page guard compares them, read without decoding. An id
+    that is missing or not a string stands for itself alone (a fresh object): its record
+    is never taken for a repeat, and fails to decode when its turn comes."""
+    get_id = operator.itemgetter(id_key)
+
+    def record_ids(records: Sequence[Any]) -> tuple[object, ...]:
+        try:
+            ids = tuple(map(get_id, records))
+        except (KeyError, TypeError, IndexError):
+            ids = tuple(r.get(id_key) if type(r) is dict else None for r in records)
+        if all(type(id_) is str for id_ in ids):
+            return ids
+        return tuple(id_ if type(id_) is str else object() for id_ in ids)
+
+    return record_ids
+
+
 M = TypeVar("M")
 
 
@@ -223,6 +243,9 @@ class RecordCodec(Generic[T]):
     converter: cattrs.Converter
     fast: FastDecoder[T]
     slow: SlowDecoder[T]
+    #: The key of a record's id (``"id"``, ``"conference_sid"``): with it, :meth:`deferred`
+    #: pages are checked for repeats before decoding and decoded one record at a time.
+    id_key: str | None = None
 
     def structure(
         self, value: object, cls: type[M], path: str, *, status: int, headers: Mapping[str, Any]
@@ -286,6 +309,34 @@ class RecordCodec(Generic[T]):
             headers=headers or {},
             data_region=data_region,
         )
+
+    def deferred(
+        self,
+        records: Sequence[Any],
+        key: str,
+        *,
+        status: int = 200,
+        headers: Mapping[str, Any] | None = None,
+        data_region: str | None = None,
+    ) -> DeferredItems[T]:
+        """A page's records (``body[key]``) for the pager, decoded as it hands them out
+        (see :class:`DeferredItems`); a bad record raises the :class:`DecodeError` naming
+        it (``data[3].created_at``) when the listing reaches it."""
+        fast, slow, headers = self.fast, self.slow, headers or {}
+
+        def decode_one(record: Any, index: int) -> T:
+            item = fast(record, data_region)
+            if item is None:
+                item = slow(record, f"{key}[{index}]", status, headers, data_region)
+            return item
+
+        def decode_page(page: Sequence[Any]) -> tuple[T, ...]:
+            return decode_each(
+                page, key, fast, slow, status=status, headers=headers, data_region=data_region
+            )
+
+        record_ids = None if self.id_key is None else _record_ids(self.id_key)
+        return DeferredItems(records, decode_page, decode_one=decode_one, record_ids=record_ids)
 
     def one(
         self,

@@ -1,4 +1,4 @@
-"""Streaming listings: :class:`Pager` and resume tokens.
+"""Streaming listings: :class:`Pager` (resume tokens themselves: :mod:`confclient._resume`).
 
 An adapter describes *how to fetch one page* (a :class:`PageSource`); the pager does the rest:
 it streams items (``async for``), pages (``.pages()``) or everything (``.collect()``), stops at
@@ -13,8 +13,6 @@ URL) and how many items of that page were already handed out.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import contextvars
 import weakref
 from collections.abc import AsyncGenerator, Callable
@@ -28,7 +26,9 @@ from ._budget import CURRENT_PAGE, DEFAULT_LISTING_BUDGET, ListingBudget, PageBu
 from ._gc import paused_gc
 from ._page import Cursor, DeferredItems, RawPage
 from ._page_guard import PageGuard
+from ._resume import decode_resume_token, encode_resume_token
 from ._tasks import cancel_and_wait
+from ._window import PageWindow
 from .errors import ConfClientError, InvalidRequestError
 from .model import Conference, Page
 
@@ -45,8 +45,6 @@ __all__ = [
 
 Position = tuple[Cursor, int]
 """Where a listing stands: the cursor of a page and how many of its items were handed out."""
-
-_TOKEN_PREFIX = "cc1."
 
 T = TypeVar("T")
 
@@ -69,39 +67,6 @@ class PageSource(Protocol):
 
 class NumberedPageSource(PageSource, Protocol):
     def page_cursor(self, cursor: Cursor, number: int) -> Cursor: ...
-
-
-def encode_resume_token(provider: str, cursor: Cursor, skip: int = 0) -> str:
-    """An opaque, URL-safe token for ``cursor`` (with ``skip`` items of it already consumed)."""
-    payload = _json.dumps({"p": provider, "c": cursor, "s": skip})
-    return _TOKEN_PREFIX + base64.urlsafe_b64encode(payload).decode("ascii").rstrip("=")
-
-
-def decode_resume_token(token: object, provider: str) -> tuple[Cursor, int]:
-    """The (cursor, skip) inside ``token``; :class:`InvalidRequestError` when it is not ours."""
-    if not isinstance(token, str) or not token.startswith(_TOKEN_PREFIX):
-        raise InvalidRequestError(
-            f"resume_token must be a token from Pager.resume_token or Page.resume_token, "
-            f"got {token!r:.80}"
-        )
-    body = token[len(_TOKEN_PREFIX) :]
-    try:
-        payload = _json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidRequestError("resume_token is damaged: it does not decode") from None
-    if (
-        not isinstance(payload, dict)
-        or not isinstance(payload.get("p"), str)
-        or "c" not in payload
-        or not isinstance(payload.get("s"), int)
-        or payload["s"] < 0
-    ):
-        raise InvalidRequestError("resume_token is damaged: unexpected content")
-    if payload["p"] != provider:
-        raise InvalidRequestError(
-            f"resume_token belongs to provider {payload['p']!r}, not {provider!r}"
-        )
-    return payload["c"], payload["s"]
 
 
 class Pager:
@@ -160,6 +125,7 @@ class Pager:
                 f"page_concurrency must be an integer >= 1, got {page_concurrency!r}"
             )
         self._page_concurrency = page_concurrency
+        self._window = PageWindow(page_concurrency)
         # Pages requested ahead of the one being consumed, by cursor key, in page order,
         # and each one's share of the listing's memory budget.
         self._ahead: dict[bytes, asyncio.Task[RawPage[Any]]] = {}
@@ -241,6 +207,15 @@ class Pager:
                 items = page.items
                 if self._limit is None and not dropped:
                     # The common case, kept lean: it runs once per item of every listing.
+                    lazy = items.one_by_one() if isinstance(items, DeferredItems) else None
+                    if lazy is not None:
+                        records, decode_one = lazy
+                        for index in range(skip, len(records)):
+                            item = decode_one(records[index], index)
+                            self._skip = index + 1
+                            self._yielded += 1
+                            yield item
+                        continue
                     for index in range(skip, len(items)):
                         # Position *after* this item (in the page as the provider sent it),
                         # so a token read inside the loop body resumes with the next one.
@@ -285,11 +260,17 @@ class Pager:
         ``_skip`` along. Positions count the page's items as the provider sent them, so a
         resume token means the same place whatever was dropped."""
         guard = self._guard
+        clock = asyncio.get_running_loop().time
         try:
             while self._cursor is not None:
                 if self._limit is not None and self._yielded >= self._limit:
                     return
+                first = self._pages_fetched == 0
+                started = clock()
                 page, budget = await self._take(self._cursor)
+                if first:
+                    self._window.first_round_trip(clock() - started)
+                    started = clock()
                 guard.next_page(page.next_cursor, page.number)
                 if page.next_cursor is not None:
                     self._request_ahead(page, min(self._skip, len(page.items)))
@@ -297,7 +278,8 @@ class Pager:
                         # Let the requests just started go out before this page is decoded
                         # (the next line), so the network and the decoding overlap.
                         await asyncio.sleep(0)
-                if isinstance(page.items, DeferredItems):
+                if isinstance(page.items, DeferredItems) and page.items.one_by_one() is None:
+                    # Decoded all at once (an adapter that decodes page by page).
                     with paused_gc(self._pause_gc):
                         page = attrs.evolve(page, items=page.items.decode())
                 budget.release()  # the page is no longer ahead: it is the one consumed
@@ -312,6 +294,8 @@ class Pager:
                 self._total_results = page.total_results
                 skip = min(self._skip, len(page.items))
                 yield skip, page, dropped
+                if first:
+                    self._window.first_consumed(clock() - started)
                 limit_hit = self._limit is not None and self._yielded >= self._limit
                 if limit_hit and self._skip < len(page.items):
                     return  # stopped mid-page: the token points into this page
@@ -353,7 +337,7 @@ class Pager:
         assert page.total_pages is not None
         assert self._cursor is not None
         for number in range(page.number + 1, page.total_pages + 1):
-            if len(self._ahead) >= self._page_concurrency:
+            if len(self._ahead) >= self._window.size:
                 break
             if wanted is not None and (number - page.number - 1) * len(page.items) >= wanted:
                 break

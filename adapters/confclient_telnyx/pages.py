@@ -8,13 +8,12 @@ empty page, and without ``meta`` a short page is the last.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from confclient import Conference, InvalidRequestError
-from confclient.adapter import DeferredItems, ListQuery, RawPage
+from confclient.adapter import ListQuery, RawPage
 
 from .params import MAX_PAGE_NUMBER, build_list_params, check_saved_query
 from .records import CONFERENCES, TelnyxPageMeta, parse_error
@@ -121,15 +120,11 @@ def parse_page(
         has_next = number < meta.total_pages
     else:
         has_next = len(records) >= int(params.get("page[size]", DEFAULT_PAGE_SIZE))
-    decode = functools.partial(
-        CONFERENCES.decode,
-        key="data",
-        status=status,
-        headers=headers,
-        data_region=params.get("region"),
+    items = CONFERENCES.deferred(
+        records, "data", status=status, headers=headers, data_region=params.get("region")
     )
     return RawPage(
-        items=DeferredItems(records, decode),
+        items=items,
         next_cursor=page_cursor(cursor, number + 1) if has_next else None,
         number=number,
         total_pages=meta.total_pages,

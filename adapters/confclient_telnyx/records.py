@@ -312,7 +312,7 @@ def parse_error(
 
 
 CONFERENCES: Final[RecordCodec[Conference]] = RecordCodec(
-    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow
+    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow, id_key="id"
 )
 """How Telnyx conference records decode (envelopes, errors, the fast and the strict path)."""
 

@@ -8,12 +8,11 @@ the configured origin (its transport's rule) and on the list resource (this modu
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from confclient import Conference, InvalidRequestError, UnsafeRedirectError
-from confclient.adapter import DeferredItems, ListQuery, RawPage
+from confclient.adapter import ListQuery, RawPage
 
 from .params import build_list_params
 from .records import CONFERENCES, TwilioPageMeta, parse_error
@@ -80,7 +79,5 @@ def parse_page(
     records, meta = parse_envelope(status, headers, data, text)
     following = next_cursor(meta.next_page_url) if meta.next_page_url else None
     # Each summary says its own region (mixer_region): no data region to give.
-    decode = functools.partial(
-        CONFERENCES.decode, key="conferences", status=status, headers=headers
-    )
-    return RawPage(items=DeferredItems(records, decode), next_cursor=following, number=meta.page)
+    items = CONFERENCES.deferred(records, "conferences", status=status, headers=headers)
+    return RawPage(items=items, next_cursor=following, number=meta.page)

@@ -199,6 +199,8 @@ _BUILT_FIELDS: Final = (
 _build = trusted_builder(Conference, _BUILT_FIELDS, provider=PROVIDER)
 _UNKNOWN_STATUS: Final = ConferenceStatus.UNKNOWN
 _UNKNOWN_END: Final = EndReason.UNKNOWN
+# Multiplying a one-second timedelta skips the keyword parsing of timedelta(seconds=...).
+_ONE_SECOND: Final = timedelta(seconds=1)
 
 
 def _decode_fast(record: object, data_region: str | None) -> Conference | None:
@@ -270,7 +272,7 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
             ended_at = _fromisoformat(ended_at)
             if ended_at.tzinfo is not UTC:
                 ended_at = as_utc(ended_at)
-        duration = None if seconds is None else timedelta(seconds=seconds)
+        duration = None if seconds is None else _ONE_SECOND * seconds
     except (TypeError, ValueError, OverflowError):
         return None
     conference: Conference = _build(
@@ -334,7 +336,7 @@ def parse_error(
 
 
 CONFERENCES: Final[RecordCodec[Conference]] = RecordCodec(
-    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow
+    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow, id_key="conference_sid"
 )
 """How Twilio conference summaries decode (envelopes, errors, the fast and the strict path)."""
 

@@ -27,8 +27,9 @@ import confclient_telnyx.records as telnyx_records
 import confclient_twilio.records as twilio_records
 from confclient import Conference, DecodeError
 from confclient._builder import trusted_builder, uses_class_assignment
-from confclient.model import FrozenDict, FrozenList
+from confclient.model import FrozenList
 from confclient.sandbox import Sandbox
+from tests._conferences import assert_deep_frozen
 
 _SANDBOX = Sandbox(seed=11, size=40)
 TELNYX_RECORDS = _SANDBOX.telnyx_records("US")
@@ -72,17 +73,6 @@ def _fields(conf: Conference) -> dict[str, tuple[type, Any]]:
     return {f.name: (type(value := getattr(conf, f.name)), value) for f in attrs.fields(Conference)}
 
 
-def _assert_deep_frozen(value: Any) -> None:
-    if isinstance(value, dict):
-        assert type(value) is FrozenDict
-        for item in value.values():
-            _assert_deep_frozen(item)
-    elif isinstance(value, list):
-        assert type(value) is FrozenList
-        for item in value:
-            _assert_deep_frozen(item)
-
-
 def _check_same(provider: str, record: Any) -> Conference | None:
     fast_path, slow_path = PATHS[provider]
     received = copy.deepcopy(record)
@@ -98,7 +88,7 @@ def _check_same(provider: str, record: Any) -> Conference | None:
     assert _fields(fast) == _fields(slow)
     assert fast.raw == record
     assert fast.raw is not record  # a frozen copy: the record itself stays as received
-    _assert_deep_frozen(fast.raw)
+    assert_deep_frozen(fast.raw)
     for stamp in (fast.created_at, fast.started_at, fast.ended_at, fast.updated_at):
         assert stamp is None or stamp.tzinfo is UTC
     return fast

@@ -9,40 +9,17 @@ from __future__ import annotations
 
 import pickle
 import sys
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import attrs
 import pytest
 
-from confclient import Conference, ConferenceStatus, EndReason
+from confclient import Conference
 from confclient._builder import trusted_builder, uses_class_assignment
+from tests._conferences import EVERY_FIELD
 
 FIELDS = [field.name for field in attrs.fields(Conference)]
-NOW = datetime(2026, 11, 1, tzinfo=UTC)
-VALUES: dict[str, Any] = {
-    "provider": "telnyx",
-    "id": "1",
-    "name": "n",
-    "status": ConferenceStatus.COMPLETED,
-    "region": "ch1",
-    "created_at": NOW,
-    "started_at": NOW,
-    "ended_at": NOW,
-    "expires_at": NOW,
-    "updated_at": NOW,
-    "end_reason": EndReason.HOST_LEFT,
-    "ended_by": "v3:x",
-    "duration": timedelta(seconds=5),
-    "max_participants": 9,
-    "unique_participants": 3,
-    "max_concurrent_participants": 2,
-    "account_id": "AC1",
-    "connection_id": "c1",
-    "tags": ("a", "b"),
-    "data_region": "US",
-    "raw": {"id": "1", "nested": {"a": [1]}},
-}
+VALUES: dict[str, Any] = dict(EVERY_FIELD)
 
 both_paths = pytest.mark.parametrize("class_assignment", [True, False], ids=["fast", "portable"])
 

@@ -16,6 +16,7 @@ import pytest
 from confclient import Conference, ConferenceStatus, EndReason, Page
 from confclient import _json as cjson
 from confclient.model import FrozenDict, FrozenList, freeze, trusted_conference
+from tests._conferences import EVERY_FIELD, assert_deep_frozen
 
 RAW = {
     "id": "3fa85f64",
@@ -311,27 +312,7 @@ def test_page() -> None:
 
 def test_trusted_conference_is_the_same_conference() -> None:
     """The adapters' hot-path constructor builds what ``Conference(...)`` builds."""
-    now = datetime(2026, 11, 1, tzinfo=UTC)
-    values: dict[str, Any] = {
-        "name": "n",
-        "status": ConferenceStatus.COMPLETED,
-        "region": "ch1",
-        "created_at": now,
-        "started_at": now,
-        "ended_at": now,
-        "expires_at": now,
-        "updated_at": now,
-        "end_reason": EndReason.HOST_LEFT,
-        "ended_by": "v3:x",
-        "duration": timedelta(seconds=5),
-        "max_participants": 9,
-        "unique_participants": 3,
-        "max_concurrent_participants": 2,
-        "account_id": "AC1",
-        "connection_id": "c1",
-        "tags": ("a", "b"),
-        "data_region": "US",
-    }
+    values = {k: v for k, v in EVERY_FIELD.items() if k not in ("provider", "id", "raw")}
     assert set(values) | {"provider", "id", "raw"} == {f.name for f in attrs.fields(Conference)}
     raw = {"id": "1", "nested": {"a": [1]}}
     trusted = trusted_conference("telnyx", "1", raw=copy.deepcopy(raw), **values)
@@ -344,17 +325,6 @@ def test_trusted_conference_is_the_same_conference() -> None:
     assert pickle.loads(pickle.dumps(trusted)) == regular
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         trusted.name = "other"  # type: ignore[misc]
-
-
-def _assert_deep_frozen(value: Any) -> None:
-    if isinstance(value, dict):
-        assert type(value) is FrozenDict
-        for item in value.values():
-            _assert_deep_frozen(item)
-    elif isinstance(value, list):
-        assert type(value) is FrozenList
-        for item in value:
-            _assert_deep_frozen(item)
 
 
 @pytest.mark.parametrize(
@@ -373,7 +343,7 @@ def test_a_handed_over_record_is_frozen_when_first_read(record: dict[str, Any]) 
     conf = trusted_conference("telnyx", "1", raw=record)
     raw = conf.raw
     assert raw == expected
-    _assert_deep_frozen(raw)
+    assert_deep_frozen(raw)
     assert conf.raw is raw
     with pytest.raises(TypeError, match="read-only"):
         raw["id"] = "2"  # type: ignore[index]
@@ -392,7 +362,7 @@ def test_raw_frozen_on_read_whatever_reads_it() -> None:
     ):
         raw = read(trusted_conference("telnyx", "1", raw={"a": [{"b": 1}]}))
         assert raw == {"a": [{"b": 1}]}
-        _assert_deep_frozen(raw)
+        assert_deep_frozen(raw)
 
 
 def test_the_raw_descriptor_on_the_class() -> None:

@@ -1,0 +1,168 @@
+"""Pages decoded one record at a time as the pager hands them out (``RecordCodec.deferred``).
+
+The records of a page are checked for repeats by their raw ids, then each is decoded just
+before it is yielded: a consumer that stops early decodes only what it took, a bad record
+fails where the listing reaches it (after the good records before it, with a resume token
+that points at it), and the guard's rules hold without decoding anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pytest
+
+from confclient import Conference, DecodeError
+from confclient.decoding import RecordCodec, make_strict_converter
+from confclient.paging import DeferredItems, Pager, RawPage, decode_resume_token
+
+
+def _fast(record: object, data_region: str | None) -> Conference | None:
+    if type(record) is not dict or type(record.get("id")) is not str:
+        return None
+    return Conference(provider="fake", id=record["id"], data_region=data_region)
+
+
+def _slow(
+    record: object, path: str, status: int, headers: Mapping[str, Any], region: str | None
+) -> Conference:
+    raise DecodeError(f"fake: {path}.id is not a string", provider="fake", field=f"{path}.id")
+
+
+def _no_error(status: int, headers: Any, data: object, text: str, **kw: Any) -> Exception:
+    raise AssertionError("no error response in these tests")
+
+
+class CountingCodec:
+    """A fake provider's codec whose fast path counts the records it decodes."""
+
+    def __init__(self, id_key: str | None = "id") -> None:
+        self.decoded: list[object] = []
+
+        def fast(record: object, region: str | None) -> Conference | None:
+            self.decoded.append(record.get("id") if isinstance(record, dict) else record)
+            return _fast(record, region)
+
+        self.codec: RecordCodec[Conference] = RecordCodec(
+            "fake", _no_error, make_strict_converter(), fast, _slow, id_key=id_key
+        )
+
+    def deferred(self, records: Sequence[Any]) -> DeferredItems[Conference]:
+        return self.codec.deferred(records, "data", data_region="r1")
+
+
+class Pages:
+    """A listing of pre-made pages of raw records (cursor = page index)."""
+
+    provider = "fake"
+
+    def __init__(self, codec: CountingCodec, pages: list[list[Any]]) -> None:
+        self.codec = codec
+        self.pages = pages
+
+    async def fetch_page(self, cursor: Any) -> RawPage[Conference]:
+        following = cursor + 1 if cursor + 1 < len(self.pages) else None
+        return RawPage(
+            items=self.codec.deferred(self.pages[cursor]), next_cursor=following, number=cursor
+        )
+
+
+def _records(*ids: object) -> list[Any]:
+    return [{"id": id_} for id_ in ids]
+
+
+async def test_records_are_decoded_as_they_are_handed_out() -> None:
+    codec = CountingCodec()
+    source = Pages(codec, [_records("a", "b", "c"), _records("d", "e", "f")])
+    pager = Pager(source, 0, page_concurrency=2)
+    seen = []
+    async for conference in pager:
+        seen.append(conference.id)
+        # Nothing ahead of the consumer is decoded, even with the next page in hand.
+        assert codec.decoded == seen
+        if len(seen) == 4:
+            break
+    assert seen == ["a", "b", "c", "d"]
+    assert codec.decoded == seen
+
+
+async def test_items_keep_the_data_region_and_equal_a_whole_page_decode() -> None:
+    codec = CountingCodec()
+    records = _records("a", "b", "c")
+    listed = await Pager(Pages(codec, [records]), 0).collect()
+    assert listed == list(codec.codec.decode(records, "data", data_region="r1"))
+    assert {c.data_region for c in listed} == {"r1"}
+
+
+async def test_a_bad_record_fails_where_the_listing_reaches_it_and_resumes_there() -> None:
+    codec = CountingCodec()
+    source = Pages(codec, [_records("a", "b"), _records("c", 7, "d")])
+    pager = Pager(source, 0)
+    seen: list[str] = []
+
+    async def consume() -> None:
+        async for conference in pager:
+            seen.append(conference.id)
+
+    with pytest.raises(DecodeError) as info:
+        await consume()
+    assert seen == ["a", "b", "c"]
+    assert info.value.field == "data[1].id"
+    # The token points at the bad record: resuming meets it again, never skips it.
+    token = pager.resume_token
+    assert decode_resume_token(token, "fake") == (1, 1)
+    with pytest.raises(DecodeError):
+        await Pager(source, 1, skip=1).collect()
+
+
+async def test_repeats_are_dropped_by_raw_id_without_being_decoded() -> None:
+    codec = CountingCodec()
+    # "b" repeats across the page boundary and "c" within the second page.
+    source = Pages(codec, [_records("a", "b"), _records("b", "c", "c", "d")])
+    listed = await Pager(source, 0).collect()
+    assert [c.id for c in listed] == ["a", "b", "c", "d"]
+    assert codec.decoded == ["a", "b", "c", "d"]  # the repeats were never decoded
+
+
+async def test_ids_that_are_not_strings_are_never_taken_for_repeats() -> None:
+    codec = CountingCodec()
+    # Two records without a usable id: neither is dropped as the other's repeat; the first
+    # one reached fails to decode, naming its place.
+    source = Pages(codec, [[{"id": "a"}, {"name": "x"}, {"id": None}]])
+    with pytest.raises(DecodeError) as info:
+        await Pager(source, 0).collect()
+    assert info.value.field == "data[1].id"
+
+
+def test_ids_are_read_without_decoding() -> None:
+    codec = CountingCodec()
+    items = codec.deferred([{"id": "a"}, {"id": "b"}, ["not", "a", "record"], {"id": 3}])
+    ids = items.ids()
+    assert ids[:2] == ("a", "b")
+    assert not isinstance(ids[2], str)
+    assert not isinstance(ids[3], str)
+    assert ids[2] != ids[3]
+    assert codec.decoded == []
+    assert not items.decoded
+
+
+def test_indexing_decodes_one_record_and_iteration_decodes_the_page() -> None:
+    codec = CountingCodec()
+    items = codec.deferred(_records("a", "b", "c"))
+    assert items[-1].id == "c"
+    assert codec.decoded == ["c"]
+    with pytest.raises(IndexError):
+        items[3]
+    assert [c.id for c in items] == ["a", "b", "c"]
+    assert items.decoded
+    assert items.one_by_one() is None  # decoded as a whole: the pager uses that
+    assert items[0].id == "a"
+
+
+def test_without_an_id_key_the_page_is_decoded_as_a_whole() -> None:
+    codec = CountingCodec(id_key=None)
+    items = codec.deferred(_records("a", "b"))
+    assert items.one_by_one() is None
+    assert items.ids() == ("a", "b")
+    assert codec.decoded == ["a", "b"]
