@@ -146,7 +146,9 @@ class WebhookHost:
         has them, speaker changes, leaves, end, a recording), each signed as the provider
         signs it; the sandbox's data follows along (the conference is listed in progress,
         then completed). ``duplicates``: the probability that a delivery is sent twice;
-        ``shuffle``: deliveries go out in a random order, several at once.
+        ``shuffle``: deliveries go out in a random order, several at once (the data then
+        reaches its final state before they go out). Each registered URL gets every delivery;
+        :attr:`webhook_statuses` counts the answers.
         """
         emulator = self._webhook_emulator(provider)
         if isinstance(participants, bool) or not isinstance(participants, int):
