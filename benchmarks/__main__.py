@@ -15,7 +15,9 @@ Cases (``--cases`` takes names or a provider to mean all its cases):
 - ``telnyx-memory``, ``twilio-memory``: the same listing of ``--memory-size`` records, for the
   peak RSS against the 10,000-record figure (the consumer keeps nothing);
 - ``telnyx-ids``, ``telnyx-memory-ids`` (and Twilio's): ``--size`` and ``--memory-size``
-  records with a consumer that keeps every id, for the RSS growth against the floor's.
+  records with a consumer that keeps every id, for the RSS growth against the floor's;
+- ``events``: webhook verify + parse and the aiohttp handler (:mod:`benchmarks.events`), part
+  of ``all``; its section is added to RESULTS.md.
 
 Each client runs each case in ``--rounds`` fresh interpreters (``benchmarks._child``),
 interleaved with the other clients' so that a busy machine slows them alike; the sandbox runs in
@@ -85,7 +87,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--cases",
         default="all",
-        help=f"comma-separated: {', '.join(case_names())}, telnyx, twilio or all",
+        help=f"comma-separated: {', '.join(case_names())}, events, telnyx, twilio or all",
     )
     parser.add_argument("--seed", type=int, default=0, help="sandbox seed (default 0)")
     parser.add_argument(
@@ -119,8 +121,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if args.warmup < 0:
         parser.error("--warmup must be at least 0")
+    selected = {item.strip() for item in args.cases.split(",")}
+    args.events = bool(selected & {"events", "all"})
+    listing = ",".join(sorted(selected - {"events"}))
     try:
-        args.case_list = make_cases(args.cases, args.size, args.memory_size)
+        args.case_list = make_cases(listing, args.size, args.memory_size) if listing else []
     except ValueError as exc:
         parser.error(str(exc))
     if args.out is None:
@@ -305,6 +310,11 @@ def main(argv: list[str] | None = None) -> None:
         _LOADS.append(load)
     started = time.perf_counter()
     print(f"{command}: cases {', '.join(case.name for case in args.case_list)}", flush=True)
+    if not args.case_list:  # the events case alone
+        from . import events
+
+        events.main(["--out", str(args.out), *(["--deliveries", "1000"] if args.quick else [])])
+        return
     startups = _measure_startup(args, creds)
     measurements, profiles = _run_cases(args, creds, startups)
     elapsed = time.perf_counter() - started
@@ -321,9 +331,13 @@ def main(argv: list[str] | None = None) -> None:
         "seed": args.seed,
         "quick": args.quick,
     }
-    (args.out / "RESULTS.md").write_text(
-        render_results(measurements, env, command, settings, elapsed), encoding="utf-8"
-    )
+    results_md = render_results(measurements, env, command, settings, elapsed)
+    if args.events:
+        from . import events
+
+        figures = events.run(1_000 if args.quick else 10_000, args.rounds, 5_000, 32)
+        results_md += "\n" + events.render(figures, command)
+    (args.out / "RESULTS.md").write_text(results_md, encoding="utf-8")
     (args.out / "results.json").write_text(
         json.dumps(
             {

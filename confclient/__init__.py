@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         load_provider,
         register_provider,
         unregister_provider,
+        webhook_verifier,
     )
     from .errors import (
         APIError,
@@ -43,7 +44,9 @@ if TYPE_CHECKING:
         UnsupportedFilterError,
         UnsupportedOperationError,
         ValidationError,
+        WebhookSignatureError,
     )
+    from .events import ConferenceEvent, EventType, WebhookVerifier
     from .fanout import FanOut, fan_out, merge
     from .model import Conference, ConferenceStatus, EndReason, Page, Participant, ParticipantStatus
     from .paging import Pager
@@ -58,6 +61,7 @@ _LAZY: dict[str, str] = {
     "Capability": "query",
     "ConfClientError": "errors",
     "Conference": "model",
+    "ConferenceEvent": "events",
     "ConferenceService": "service",
     "ConferenceStatus": "model",
     "ConfigurationError": "errors",
@@ -65,6 +69,7 @@ _LAZY: dict[str, str] = {
     "EndReason": "model",
     "ErrorDetail": "errors",
     "ErrorSource": "errors",
+    "EventType": "events",
     "FanOut": "fanout",
     "FanOutError": "errors",
     "InvalidRequestError": "errors",
@@ -86,6 +91,8 @@ _LAZY: dict[str, str] = {
     "UnsupportedFilterError": "errors",
     "UnsupportedOperationError": "errors",
     "ValidationError": "errors",
+    "WebhookSignatureError": "errors",
+    "WebhookVerifier": "events",
     "available_providers": "config",
     "connect": "config",
     "connect_from_env": "config",
@@ -94,6 +101,7 @@ _LAZY: dict[str, str] = {
     "merge": "fanout",
     "register_provider": "config",
     "unregister_provider": "config",
+    "webhook_verifier": "config",
 }
 
 __getattr__, __dir__ = lazy_exports("confclient", _LAZY, globals())
@@ -106,6 +114,7 @@ __all__ = [
     "Capability",
     "ConfClientError",
     "Conference",
+    "ConferenceEvent",
     "ConferenceService",
     "ConferenceStatus",
     "ConfigurationError",
@@ -113,6 +122,7 @@ __all__ = [
     "EndReason",
     "ErrorDetail",
     "ErrorSource",
+    "EventType",
     "FanOut",
     "FanOutError",
     "InvalidRequestError",
@@ -134,6 +144,8 @@ __all__ = [
     "UnsupportedFilterError",
     "UnsupportedOperationError",
     "ValidationError",
+    "WebhookSignatureError",
+    "WebhookVerifier",
     "__version__",
     "available_providers",
     "connect",
@@ -143,4 +155,5 @@ __all__ = [
     "merge",
     "register_provider",
     "unregister_provider",
+    "webhook_verifier",
 ]

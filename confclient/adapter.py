@@ -12,7 +12,9 @@ modules import only ``confclient`` and ``confclient.adapter``, as a third-party 
   :func:`trusted_conference`, :func:`make_strict_converter`, :func:`structure`,
   :func:`parse_timestamp`, :func:`as_utc`, :func:`decode_each`), ``pages`` (a page
   parser: status, headers and body -> :class:`RawPage` or the raised error:
-  :func:`json_object`, :func:`json_array`, :func:`api_error`);
+  :func:`json_object`, :func:`json_array`, :func:`api_error`), ``events`` (a webhook
+  verifier: :func:`header_value`, :func:`as_bytes`, :func:`b64decode_exact`,
+  :func:`json_body`, :func:`unix_seconds`, :func:`load_ed25519_public_key`);
 * ``service`` is the I/O glue: a :class:`BaseConferenceService` subclass over the core
   :class:`Transport` and :class:`Pager`;
 * ``emulator`` is its half of the sandbox (see :mod:`confclient.sandbox`).
@@ -33,6 +35,16 @@ if TYPE_CHECKING:
     from ._options import ServiceOptions, TransportSettings
     from ._page import Cursor, DeferredItems, RawPage
     from ._retry import RetryRules
+    from ._signing import (
+        WEBHOOKS_INSTALL_HINT,
+        as_bytes,
+        b64decode_exact,
+        header_value,
+        json_body,
+        load_ed25519_private_key,
+        load_ed25519_public_key,
+        unix_seconds,
+    )
     from .decoding import (
         ErrorParser,
         HTTPAnswer,
@@ -71,6 +83,14 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, str] = {
     "lazy_exports": "_lazy",
+    "WEBHOOKS_INSTALL_HINT": "_signing",
+    "as_bytes": "_signing",
+    "b64decode_exact": "_signing",
+    "header_value": "_signing",
+    "json_body": "_signing",
+    "load_ed25519_private_key": "_signing",
+    "load_ed25519_public_key": "_signing",
+    "unix_seconds": "_signing",
     "BaseConferenceService": "service",
     "CreateField": "query",
     "Cursor": "_page",
@@ -95,7 +115,7 @@ _LAZY: dict[str, str] = {
     "api_error": "decoding",
     "as_utc": "decoding",
     "aware_utc": "query",
-    "check_credential": "transport",
+    "check_credential": "_secrets",
     "check_id": "query",
     "check_text": "query",
     "decode_each": "decoding",
@@ -139,18 +159,25 @@ __all__ = [
     "ServiceOptions",
     "Transport",
     "TransportSettings",
+    "WEBHOOKS_INSTALL_HINT",
     "api_error",
+    "as_bytes",
     "as_utc",
     "aware_utc",
+    "b64decode_exact",
     "check_credential",
     "check_id",
     "check_text",
     "decode_each",
     "find_in_regions",
     "freeze",
+    "header_value",
     "json_array",
+    "json_body",
     "json_object",
     "lazy_exports",
+    "load_ed25519_private_key",
+    "load_ed25519_public_key",
     "make_strict_converter",
     "page_size_for",
     "parse_timestamp",
@@ -160,6 +187,7 @@ __all__ = [
     "structure",
     "trusted_builder",
     "trusted_conference",
+    "unix_seconds",
 ]
 
 
@@ -186,16 +214,20 @@ if TYPE_CHECKING:
     )
     from .sandbox._faults import FaultKind, check_origin
     from .sandbox._stats import SandboxStats
+    from .sandbox._webhooks import ConferenceScript, Delivery, Step
 
 _SANDBOX_TOOLKIT: dict[str, str] = {
     "CONFERENCE_NAMES": "sandbox._data",
+    "ConferenceScript": "sandbox._webhooks",
     "ContractFacts": "sandbox._emulator",
+    "Delivery": "sandbox._webhooks",
     "EPOCH_MS": "sandbox._data",
     "FIXED_PARTICIPANTS": "sandbox._data",
     "Emulator": "sandbox._emulator",
     "FaultKind": "sandbox._faults",
     "QueryParams": "sandbox._emulator",
     "SandboxStats": "sandbox._stats",
+    "Step": "sandbox._webhooks",
     "check_origin": "sandbox._faults",
     "iso_ms": "sandbox._data",
     "json_dumps": "sandbox._emulator",
@@ -209,13 +241,16 @@ _SANDBOX_TOOLKIT: dict[str, str] = {
 _LAZY.update(_SANDBOX_TOOLKIT)
 __all__ += [
     "CONFERENCE_NAMES",
+    "ConferenceScript",
     "ContractFacts",
+    "Delivery",
     "EPOCH_MS",
     "Emulator",
     "FIXED_PARTICIPANTS",
     "FaultKind",
     "QueryParams",
     "SandboxStats",
+    "Step",
     "check_origin",
     "iso_ms",
     "json_dumps",

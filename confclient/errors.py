@@ -12,6 +12,8 @@ Every exception the library raises on purpose derives from :class:`ConfClientErr
     │   └── ResponseTooLargeError a body over ``max_body_bytes`` (not read, not retried)
     ├── DecodeError               a response that is not the documented JSON shape
     ├── UnsafeRedirectError       the provider pointed us at another host; credentials stay home
+    ├── WebhookSignatureError     a webhook whose signature, timestamp or signing headers do not
+    │                             hold (``reason``: missing_header, malformed, stale, bad_signature)
     ├── FanOutError               an ExceptionGroup of per-region / per-service failures
     └── APIError                  the provider answered with an error
         ├── AuthenticationError   401, 403
@@ -51,6 +53,7 @@ __all__ = [
     "UnsupportedFilterError",
     "UnsupportedOperationError",
     "ValidationError",
+    "WebhookSignatureError",
     "error_class_for_status",
 ]
 
@@ -152,6 +155,29 @@ class UnsafeRedirectError(ConfClientError):
     def __init__(self, message: str, *, url: str | None = None):
         super().__init__(message)
         self.url = url
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class WebhookSignatureError(ConfClientError):
+    """A webhook whose signature, timestamp or signing headers do not hold.
+
+    ``reason`` tells which check failed: ``"missing_header"`` (a signing header is absent),
+    ``"malformed"`` (a signing header cannot be read: not base64, wrong length, a timestamp
+    that is no integer), ``"stale"`` (a signed timestamp outside the tolerance, either way) or
+    ``"bad_signature"`` (the signature does not hold over this body and URL). ``provider``
+    names the provider. The message never holds the secret, the signature or the body.
+    """
+
+    REASONS = ("missing_header", "malformed", "stale", "bad_signature")
+
+    def __init__(self, message: str, *, reason: str, provider: str | None = None) -> None:
+        if reason not in self.REASONS:
+            raise ValueError(f"reason must be one of {', '.join(self.REASONS)}, got {reason!r}")
+        super().__init__(message)
+        self.reason = reason
+        self.provider = provider
 
     def __reduce__(self) -> Any:
         return (_rebuild, (type(self), self.args, self.__dict__))

@@ -143,6 +143,9 @@ class BaseConferenceService(ParticipantOperations):
     default_base_url: ClassVar[str | None] = None
     #: Its half of the sandbox, as a lazy ``"module:Class"`` string (``None``: none).
     emulator: ClassVar[str | None] = None
+    #: Its webhook verifier (``confclient.webhook_verifier``), as a lazy ``"module:Class"``
+    #: string (``None``: it verifies no webhooks).
+    webhooks: ClassVar[str | None] = None
 
     def __init__(
         self,

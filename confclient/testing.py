@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 import attrs
 import pytest
 
+from ._threaded_webhooks import ThreadedWebhooks
+
 if TYPE_CHECKING:
     from .sandbox import Sandbox, SandboxStats
     from .service import ConferenceService
@@ -113,7 +115,7 @@ class StatsSnapshot:
         )
 
 
-class ThreadedSandbox:
+class ThreadedSandbox(ThreadedWebhooks):
     """A :class:`confclient.sandbox.Sandbox` served from its own thread and event loop.
 
     >>> with ThreadedSandbox(size=10) as sb:                        # doctest: +SKIP

@@ -91,6 +91,7 @@ class TelnyxConferenceService(BaseConferenceService):
     api_version: ClassVar[str | None] = "v2"
     default_base_url: ClassVar[str | None] = DEFAULT_BASE_URL
     emulator: ClassVar[str | None] = "confclient_telnyx.emulator:TelnyxEmulator"
+    webhooks: ClassVar[str | None] = "confclient_telnyx.events:TelnyxWebhookVerifier"
 
     def __init__(
         self,

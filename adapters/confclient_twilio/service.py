@@ -137,6 +137,7 @@ class TwilioInsightsConferenceService(BaseConferenceService):
     api_version: ClassVar[str | None] = "v1"
     default_base_url: ClassVar[str | None] = DEFAULT_BASE_URL
     emulator: ClassVar[str | None] = "confclient_twilio.emulator:TwilioEmulator"
+    webhooks: ClassVar[str | None] = "confclient_twilio.events:TwilioWebhookVerifier"
 
     def __init__(
         self,

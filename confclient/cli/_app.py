@@ -21,6 +21,7 @@ from ._conference import create_command, get_command
 from ._debug import DEBUG_LOG
 from ._errors import EXIT_INTERRUPTED, EXIT_OK
 from ._list import list_command
+from ._listen import listen_command
 from ._participants import participants_command
 from ._providers import profiles_command, providers_command
 from ._sandbox import demo_command, sandbox_command
@@ -59,6 +60,7 @@ for _command in (
     profiles_command,
     sandbox_command,
     demo_command,
+    listen_command,
 ):
     cli.add_command(_command)
 

@@ -10,7 +10,8 @@ One module per job, lowest first (each imports only those above it):
 * :mod:`.schema`: the profile schema and the check of one parsed file;
 * :mod:`.files`: finding and reading the files, checking each profile against its provider;
 * :mod:`.resolve`: precedence (arguments > environment > file), ``connect``,
-  ``connect_from_env``.
+  ``connect_from_env``;
+* :mod:`.verifiers`: ``webhook_verifier``, resolved the same way.
 
 Every name is re-exported here: ``from confclient.config import X`` is the way in.
 """
@@ -35,11 +36,13 @@ from .registry import (
     ProviderFactory,
     available_providers,
     load_provider,
+    load_provider_part,
     register_provider,
     unregister_provider,
 )
 from .resolve import ResolvedConfig, connect, connect_from_env, resolve_config
 from .schema import Config, ConfigFile, Profile
+from .verifiers import webhook_verifier
 
 __all__ = [
     "CONFIG_ENV",
@@ -71,9 +74,11 @@ __all__ = [
     "load_config",
     "load_config_file",
     "load_provider",
+    "load_provider_part",
     "locate_keys",
     "read_config",
     "register_provider",
     "resolve_config",
     "unregister_provider",
+    "webhook_verifier",
 ]

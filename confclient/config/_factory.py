@@ -13,9 +13,15 @@ from confclient.errors import ConfigurationError
 from confclient.service import ConferenceService
 
 from ._names import did_you_mean
-from .registry import ProviderFactory, load_provider
+from .registry import ProviderFactory, load_provider, load_provider_part
 
-__all__ = ["accepted_options", "check_region", "make_service"]
+__all__ = [
+    "accepted_options",
+    "check_region",
+    "make_service",
+    "verifier_class",
+    "verifier_options",
+]
 
 
 def make_service(name: str, options: Mapping[str, Any]) -> ConferenceService:
@@ -75,7 +81,7 @@ def _unpacked_keys(factory: Any, name: str) -> tuple[str, ...] | None:
     return None if keys is None else tuple(keys)
 
 
-def accepted_options(factory: ProviderFactory) -> frozenset[str] | None:
+def accepted_options(factory: Any) -> frozenset[str] | None:
     """Keyword options ``factory`` takes; ``None`` when it takes any (``**kwargs``)."""
     try:
         names = _keyword_names(inspect.signature(factory), factory)
@@ -95,3 +101,25 @@ def check_region(provider: str, factory: ProviderFactory, region: str, what: str
             f"{what} {region!r} is not a region of {provider}{did_you_mean(region, regions)}; "
             f"its regions: {', '.join(regions)}"
         )
+
+
+def verifier_class(provider: str, factory: object | None = None) -> Any:
+    """The webhook verifier class provider ``provider`` names; :class:`ConfigurationError`
+    when it names none."""
+    cls = load_provider_part(provider, "webhooks", factory)
+    if cls is None:
+        raise ConfigurationError(f"provider {provider!r} does not verify webhooks")
+    return cls
+
+
+def verifier_options(provider: str, factory: object) -> frozenset[str]:
+    """The options of the webhook verifier provider ``provider``'s ``factory`` names (none
+    when it names none, or when it cannot be loaded: ``webhook_verifier`` says why). A
+    profile may hold them; the service is made without them."""
+    if getattr(factory, "webhooks", None) is None:
+        return frozenset()
+    try:
+        cls = verifier_class(provider, factory)
+    except ConfigurationError:
+        return frozenset()
+    return accepted_options(cls) or frozenset()

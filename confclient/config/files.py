@@ -21,7 +21,7 @@ from pathlib import Path
 
 from confclient.errors import ConfigurationError
 
-from ._factory import accepted_options, check_region
+from ._factory import accepted_options, check_region, verifier_options
 from ._names import CONFIG_ENV, ENV_SUFFIX, LOCAL_FILE, NOT_IN_FILES, REGION_OPTION, did_you_mean
 from ._toml_lines import locate_keys
 from .registry import load_provider
@@ -150,6 +150,7 @@ def check_profile(profile: Profile) -> None:
         ) from None
     accepted = accepted_options(factory)
     if accepted is not None:
+        accepted |= verifier_options(profile.provider, factory)
         takes_region = REGION_OPTION in accepted
         options = sorted(accepted - NOT_IN_FILES - {REGION_OPTION})
         for option in (*profile.options, *profile.env_options):

@@ -27,6 +27,7 @@ __all__ = [
     "ProviderFactory",
     "available_providers",
     "load_provider",
+    "load_provider_part",
     "register_provider",
     "unregister_provider",
 ]
@@ -179,3 +180,28 @@ def load_provider(name: str) -> ProviderFactory:
     if not callable(factory):
         raise ConfigurationError(f"provider {name!r}: {target!r} is not callable")
     return factory  # type: ignore[no-any-return]
+
+
+def load_provider_part(provider: str, attribute: str, factory: object | None = None) -> Any:
+    """What provider ``provider``'s factory names in ``attribute`` as a lazy
+    ``"module:Class"`` string (its ``emulator``, its ``webhooks`` verifier), loaded; ``None``
+    when it names none. ``factory``: the provider's, when already loaded.
+
+    Raises :class:`ConfigurationError` when the provider, or the part it names, cannot be
+    loaded.
+    """
+    if factory is None:
+        factory = load_provider(provider)
+    target = getattr(factory, attribute, None)
+    if target is None:
+        return None
+    if not isinstance(target, str) or ":" not in target:
+        raise ConfigurationError(
+            f"provider {provider!r}: {attribute} must be a 'module:Class' string, got {target!r}"
+        )
+    try:
+        return _import_target(target)
+    except Exception as exc:  # ImportError, AttributeError, a module failing while importing
+        raise ConfigurationError(
+            f"provider {provider!r}: its {attribute} {target!r} failed to load ({exc})"
+        ) from exc

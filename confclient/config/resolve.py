@@ -19,7 +19,7 @@ import attrs
 from confclient.errors import ConfigurationError
 from confclient.service import ConferenceService
 
-from ._factory import accepted_options, check_region, make_service
+from ._factory import accepted_options, check_region, make_service, verifier_options
 from ._names import LOCAL_FILE, PROFILE_ENV, REGION_ENV, REGION_OPTION, is_secret_option
 from .files import load_config
 from .registry import ProviderFactory, available_providers, load_provider
@@ -77,7 +77,7 @@ class ResolvedConfig:
     def connect(self) -> ConferenceService:
         """The configured service."""
         try:
-            return make_service(self.provider, self.options)
+            return make_service(self.provider, self._service_options())
         except ConfigurationError as exc:
             if self.profile is None:
                 raise
@@ -86,6 +86,16 @@ class ResolvedConfig:
                 provider=exc.provider,
                 missing=exc.missing,
             ) from exc
+
+    def _service_options(self) -> Mapping[str, Any]:
+        """The options without those only the provider's webhook verifier takes (a profile
+        may hold its ``public_key``)."""
+        factory = load_provider(self.provider)
+        accepted = accepted_options(factory)
+        if accepted is None or all(option in accepted for option in self.options):
+            return self.options
+        webhook_only = verifier_options(self.provider, factory) - accepted
+        return {o: v for o, v in self.options.items() if o not in webhook_only}
 
 
 def resolve_config(

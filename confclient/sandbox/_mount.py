@@ -7,11 +7,9 @@ service names one is served, unless a sandbox is asked for some providers only.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from confclient.config import available_providers, load_provider
+from confclient.config import available_providers, load_provider, load_provider_part
 from confclient.errors import ConfigurationError
 
 from ._emulator import Emulator
@@ -27,24 +25,9 @@ def emulator_class(provider: str, factory: object | None = None) -> type[Emulato
     Raises :class:`ConfigurationError` when the provider, or the emulator it names, cannot be
     loaded.
     """
-    if factory is None:
-        factory = load_provider(provider)
-    target = getattr(factory, "emulator", None)
-    if target is None:
+    loaded = load_provider_part(provider, "emulator", factory)
+    if loaded is None:
         return None
-    if not isinstance(target, str) or ":" not in target:
-        raise ConfigurationError(
-            f"provider {provider!r}: emulator must be a 'module:Class' string, got {target!r}"
-        )
-    module_name, _, attribute = target.partition(":")
-    try:
-        loaded: Any = importlib.import_module(module_name)
-        for part in attribute.split("."):
-            loaded = getattr(loaded, part)
-    except Exception as exc:  # ImportError, AttributeError, a module failing while importing
-        raise ConfigurationError(
-            f"provider {provider!r}: its emulator {target!r} failed to load ({exc})"
-        ) from exc
     if getattr(loaded, "name", None) != provider:
         # Another name for a provider registered under its own name (an alias, a subclass
         # of its service): that provider serves it.

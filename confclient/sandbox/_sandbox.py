@@ -17,6 +17,7 @@ from ._faults import DEFAULT_FAULTS, FaultInjector
 from ._knobs import FaultKnobs
 from ._mount import make_emulators, served_providers
 from ._stats import SandboxStats
+from ._webhooks import WebhookHost
 
 __all__ = ["Sandbox"]
 
@@ -29,7 +30,7 @@ _ACCEPT_TURNS: Final = 5
 _WILDCARD_BINDS: Final = {"0.0.0.0": "127.0.0.1", "::": "::1"}
 
 
-class Sandbox(FaultKnobs):
+class Sandbox(FaultKnobs, WebhookHost):
     """A local emulator of the providers' conference APIs, with seeded data and fault injection.
 
     Serves on loopback while the ``async with`` block (or between :meth:`start` and
@@ -48,6 +49,8 @@ class Sandbox(FaultKnobs):
     ``sb.<name>_records(region)``, ``sb.<name>_regions``, and what its emulator adds (e.g.
     ``sb.twilio_next_page_origin``); the same through :meth:`base_url_of`,
     :meth:`client_options`, :meth:`environment`, :meth:`records` and :meth:`emulator`.
+    Webhooks (see :class:`WebhookHost`): :meth:`add_webhook`, :meth:`webhook_verifier`,
+    :meth:`simulate_conference`.
 
     ``size`` is the number of records per data region; a region's records are generated on
     first use. ``latency_ms`` delays every request. ``fault_rate`` is the probability that a

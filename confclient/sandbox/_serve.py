@@ -7,7 +7,8 @@ import builtins
 import contextlib
 import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any
 
 from ._sandbox import Sandbox
 
@@ -18,9 +19,11 @@ async def serve_until_stopped(
     sandbox: Sandbox,
     print_fn: Callable[[str], object],
     more: Callable[[Sandbox], Iterable[str]] = lambda _sandbox: (),
+    background: Callable[[Sandbox], Coroutine[Any, Any, None]] | None = None,
 ) -> None:
     """Serve ``sandbox`` until SIGINT or SIGTERM, printing its banner once it listens, then
-    the lines ``more(sandbox)`` gives (what the command adds)."""
+    the lines ``more(sandbox)`` gives (what the command adds); ``background(sandbox)`` runs
+    meanwhile (cancelled at the end)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []
@@ -37,7 +40,16 @@ async def serve_until_stopped(
                 print_fn(line)
             if print_fn is builtins.print:
                 sys.stdout.flush()
-            await stop.wait()
+            task: asyncio.Task[None] | None = None
+            if background is not None:
+                task = asyncio.create_task(background(sandbox))
+            try:
+                await stop.wait()
+            finally:
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)

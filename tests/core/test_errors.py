@@ -26,6 +26,7 @@ from confclient import (
     UnsupportedFilterError,
     UnsupportedOperationError,
     ValidationError,
+    WebhookSignatureError,
 )
 from confclient.errors import error_class_for_status
 
@@ -40,6 +41,7 @@ TREE = [
     (ResponseTooLargeError, TransportError),
     (DecodeError, ConfClientError),
     (UnsafeRedirectError, ConfClientError),
+    (WebhookSignatureError, ConfClientError),
     (FanOutError, ConfClientError),
     (APIError, ConfClientError),
     (AuthenticationError, APIError),
@@ -280,7 +282,15 @@ PICKLED = [
         request_id="r",
     ),
     RateLimitError(status=429, provider="p", retry_after=3.0),
+    WebhookSignatureError("telnyx webhook: stale", reason="stale", provider="telnyx"),
 ]
+
+
+def test_webhook_signature_error_reasons() -> None:
+    for reason in WebhookSignatureError.REASONS:
+        assert WebhookSignatureError("x", reason=reason).reason == reason
+    with pytest.raises(ValueError, match="reason must be one of"):
+        WebhookSignatureError("x", reason="because")
 
 
 @pytest.mark.parametrize("exc", PICKLED, ids=[type(e).__name__ for e in PICKLED])

@@ -16,6 +16,7 @@ EXPECTED_ALL = [
     "Capability",
     "ConfClientError",
     "Conference",
+    "ConferenceEvent",
     "ConferenceService",
     "ConferenceStatus",
     "ConfigurationError",
@@ -23,6 +24,7 @@ EXPECTED_ALL = [
     "EndReason",
     "ErrorDetail",
     "ErrorSource",
+    "EventType",
     "FanOut",
     "FanOutError",
     "InvalidRequestError",
@@ -44,6 +46,8 @@ EXPECTED_ALL = [
     "UnsupportedFilterError",
     "UnsupportedOperationError",
     "ValidationError",
+    "WebhookSignatureError",
+    "WebhookVerifier",
     "__version__",
     "available_providers",
     "connect",
@@ -53,6 +57,7 @@ EXPECTED_ALL = [
     "merge",
     "register_provider",
     "unregister_provider",
+    "webhook_verifier",
 ]
 
 

@@ -55,6 +55,7 @@ from fastapi import FastAPI
 
 import confclient
 from confclient.sandbox import Sandbox
+from tests._receiver import receiving
 
 from ._blocks import CodeBlock, code_blocks
 
@@ -186,6 +187,7 @@ def readers_environment(sb: Sandbox, provider: str, config: dict[str, Any]) -> d
         "TELNYX_API_KEY": credentials["telnyx"]["api_key"],
         "TWILIO_ACCOUNT_SID": credentials["twilio"]["account_sid"],
         "TWILIO_AUTH_TOKEN": credentials["twilio"]["auth_token"],
+        "TELNYX_PUBLIC_KEY": sb.telnyx_public_key,
     }
     for profile in config.get("profiles", {}).values():
         for key, variable in profile.items():
@@ -207,10 +209,24 @@ def readers_names(sb: Sandbox, services: dict[str, confclient.ConferenceService]
         "API_KEY_SID": credentials["twilio"]["api_key"],
         "API_SECRET": credentials["twilio"]["api_secret"],
         "conf_id": sb.telnyx_records("Europe")[0]["id"],
+        "PUBLIC_KEY": sb.telnyx_public_key,
+        **_a_delivery(sb),
         "svc": services["telnyx"],
         "telnyx": services["telnyx"],
         "twilio": services["twilio"],
     }
+
+
+def _a_delivery(sb: Sandbox) -> dict[str, Any]:
+    """A webhook a reader has received (``headers``, ``body``, ``public_url``): a Telnyx
+    event the sandbox signed."""
+    public_url = "https://hooks.example.com/hooks/telnyx"
+    body = (
+        b'{"data":{"record_type":"event","event_type":"conference.created","id":"0ccc7b54",'
+        b'"payload":{"conference_id":"41b9acd4","occurred_at":"2026-11-01T10:00:00Z"}}}'
+    )
+    headers = sb.emulator("telnyx").sign_webhook(public_url, body)  # type: ignore[attr-defined]
+    return {"headers": headers, "body": body, "public_url": public_url}
 
 
 @pytest.fixture
@@ -261,9 +277,12 @@ async def test_readme_snippet(
     sandbox: Sandbox,
     pointed_at_sandbox: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     for name, value in readers_environment(sandbox, provider, pointed_at_sandbox).items():
         monkeypatch.setenv(name, value)
+    if "REDIS_URL" in block.source:  # README's Redis example: a real server
+        monkeypatch.setenv("REDIS_URL", request.getfixturevalue("redis_url"))
     async with AsyncExitStack() as services_open:
         services = {
             name: await services_open.enter_async_context(sandbox.connect(name))
@@ -280,7 +299,67 @@ async def test_readme_snippet(
             assert printed.getvalue().splitlines() == shown, "README shows other output"
         apps = [v for v in namespace.values() if isinstance(v, web.Application | FastAPI)]
         for app in apps:
-            await exercise_web_app(app, services[provider])
+            if post_routes(app):  # a webhook receiver
+                await exercise_webhook_app(app, sandbox)
+                received = namespace.get("received")
+                assert received is None or received, "on_event never ran"
+            else:
+                await exercise_web_app(app, services[provider])
+
+
+def post_routes(app: web.Application | FastAPI) -> list[str]:
+    """The paths of an app's POST routes (README's webhook receivers)."""
+    if isinstance(app, web.Application):
+        return [r.resource.canonical for r in app.router.routes() if r.method == "POST"]
+    return [r.path for r in app.routes if "POST" in getattr(r, "methods", ())]
+
+
+def webhook_routes(app: web.Application | FastAPI) -> list[str]:
+    """The POST routes that name a provider (``/hooks/telnyx``): each is played a conference
+    of that provider. (README's sandbox example plays to its own route itself.)"""
+    return [path for path in post_routes(app) if any(p in path for p in PROVIDERS)]
+
+
+async def exercise_webhook_app(app: web.Application | FastAPI, sb: Sandbox) -> None:
+    """Play one conference of each route's provider (named in its path) to README's webhook
+    receiver, duplicated and shuffled: every delivery must be answered 200 (a refused
+    signature is 403, a failing handler 500)."""
+    routes = webhook_routes(app)
+    if not routes:
+        return
+    before = dict(sb.webhook_statuses)
+    if isinstance(app, web.Application):
+        async with TestServer(app) as server:  # on loopback; startup and cleanup run
+            for path in routes:
+                provider = next(p for p in PROVIDERS if p in path)
+                sb.add_webhook(provider, str(server.make_url(path)))
+                await sb.simulate_conference(provider, duplicates=0.3, shuffle=True)
+    else:
+        await _replay_to_asgi_app(app, sb, routes)
+    answered = {k: v - before.get(k, 0) for k, v in sb.webhook_statuses.items()}
+    answered = {k: v for k, v in answered.items() if v}
+    assert set(answered) == {200}, answered
+
+
+async def _replay_to_asgi_app(app: FastAPI, sb: Sandbox, routes: list[str]) -> None:
+    """What the sandbox posts, captured on loopback, then sent as is to the ASGI app at the
+    same URL (an ASGI app is requested in-process)."""
+    captured: list[tuple[str, dict[str, str], bytes]] = []
+
+    async def capture(request: web.Request) -> web.Response:
+        captured.append((request.path_qs, dict(request.headers), await request.read()))
+        return web.Response()
+
+    async with receiving(*((path, capture) for path in routes)) as root:
+        for path in routes:
+            provider = next(p for p in PROVIDERS if p in path)
+            sb.add_webhook(provider, root + path)
+            await sb.simulate_conference(provider, duplicates=0.3)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=root) as client:
+        for path_qs, headers, body in captured:
+            answer = await client.post(path_qs, content=body, headers=headers)
+            assert answer.status_code == 200, answer.text
 
 
 async def exercise_web_app(

@@ -54,6 +54,13 @@ async def test_a_sandbox_of_the_toy_alone(toy_provider: str) -> None:
             assert {c.data_region for c in await svc.list().collect()} == {"north", "south"}
         with pytest.raises(ValueError, match="the sandbox serves: toy"):
             sb.connect("telnyx")
+        # A provider without webhooks: the sandbox says so, and so does webhook_verifier.
+        with pytest.raises(ValueError, match="toy emulator plays no webhooks"):
+            sb.add_webhook("toy", "http://127.0.0.1:1/hooks")
+        with pytest.raises(ValueError, match="plays no webhooks"):
+            await sb.simulate_conference("toy")
+        with pytest.raises(confclient.ConfigurationError, match="does not verify webhooks"):
+            confclient.webhook_verifier("toy")
 
 
 def test_the_pytest_plugin(toy_provider: str, confclient_sandbox: ThreadedSandbox) -> None:

@@ -23,6 +23,7 @@ conference created here stays active (so its name stays taken) until the sandbox
 from __future__ import annotations
 
 import hmac
+import random
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -31,6 +32,7 @@ from typing import Any, ClassVar, Final
 from aiohttp import hdrs, web
 
 from confclient.adapter import (
+    ConferenceScript,
     ContractFacts,
     FaultKind,
     SandboxStats,
@@ -67,6 +69,7 @@ from .errors import (
 from .participants import ParticipantTables
 from .query import PAGE_SIZE_MAX, parse_list_query, parse_region, single_values
 from .store import RegionTable
+from .webhooks import TelnyxConferencePlay, TelnyxWebhookSigner
 
 __all__ = ["API_PREFIX", "TelnyxEmulator"]
 
@@ -94,7 +97,9 @@ class TelnyxEmulator:
     prefix: Final = API_PREFIX
     regions: Final = TELNYX_REGIONS
     default_region: Final = DEFAULT_REGION
-    attributes: Final = frozenset({"inserted", "participant_counts", "participant_records"})
+    attributes: Final = frozenset(
+        {"inserted", "participant_counts", "participant_records", "public_key"}
+    )
     constants: Final[Mapping[str, object]] = MappingProxyType({"TELNYX_REGIONS": TELNYX_REGIONS})
     facts: ClassVar[ContractFacts] = ContractFacts(
         id_key="id",
@@ -130,6 +135,7 @@ class TelnyxEmulator:
         self.inserted = 0
         """Conferences inserted while listing so far."""
         self.participants = ParticipantTables(seed, self._conference_record, self._locate)
+        self._signer = TelnyxWebhookSigner(seed)
 
     @property
     def participant_counts(self) -> dict[str, int]:
@@ -162,6 +168,23 @@ class TelnyxEmulator:
 
     def auth_headers(self) -> dict[str, str]:
         return {hdrs.AUTHORIZATION: f"Bearer {self.api_key}"}
+
+    # -- webhooks (see confclient.sandbox's WebhookHost)
+
+    @property
+    def public_key(self) -> str:
+        """The public key of the sandbox's Ed25519 webhook signing key (base64)."""
+        return self._signer.public_key
+
+    def webhook_options(self) -> dict[str, str]:
+        return {"public_key": self.public_key}
+
+    def sign_webhook(self, url: str, body: bytes) -> dict[str, str]:
+        return self._signer.headers(body)
+
+    def conference_script(self, participants: int, rng: random.Random) -> ConferenceScript:
+        play = TelnyxConferencePlay(self.table, self._connections, self._clock, participants, rng)
+        return play.script()
 
     def insert_while_listing(self, every: int) -> None:
         """Every ``every``-th list request first inserts a conference (0: never)."""

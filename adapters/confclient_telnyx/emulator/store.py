@@ -56,3 +56,13 @@ class RegionTable:
         if row.status in ACTIVE_STATUSES:
             self.active_names[row.name] += 1
         self._views.clear()
+
+    def replace(self, row: TelnyxRow) -> None:
+        """Put ``row`` in place of the row with its id (a conference that changed)."""
+        for index, old in enumerate(self.rows):
+            if old.id == row.id:
+                del self.rows[index], self.bodies[index]
+                if old.status in ACTIVE_STATUSES:
+                    self.active_names[old.name] -= 1
+                break
+        self.insert(row)

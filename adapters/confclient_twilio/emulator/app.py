@@ -22,7 +22,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import random
 import re
+import time
 import urllib.parse
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -32,6 +34,7 @@ from aiohttp import hdrs, web
 from aiohttp.typedefs import LooseHeaders
 
 from confclient.adapter import (
+    ConferenceScript,
     ContractFacts,
     FaultKind,
     SandboxStats,
@@ -53,6 +56,7 @@ from .query import (
     parse_twilio_list_query,
 )
 from .store import Store
+from .webhooks import TwilioConferencePlay, sign_callback
 
 __all__ = ["API_PREFIX", "REQUEST_ID_HEADER", "TwilioEmulator"]
 
@@ -192,6 +196,24 @@ class TwilioEmulator:
     @repeat_next_page.setter
     def repeat_next_page(self, value: bool) -> None:
         self._repeat_next_page = bool(value)
+
+    # -- webhooks (see confclient.sandbox's WebhookHost)
+
+    def webhook_options(self) -> dict[str, str]:
+        return {"auth_token": self._credentials.auth_token}
+
+    def sign_webhook(self, url: str, body: bytes) -> dict[str, str]:
+        return sign_callback(self._credentials.auth_token, url, body)
+
+    def conference_script(self, participants: int, rng: random.Random) -> ConferenceScript:
+        play = TwilioConferencePlay(
+            self._store.put,
+            self._credentials.account_sid,
+            int(time.time() * 1000),
+            participants,
+            rng,
+        )
+        return play.script()
 
     # -- what the sandbox host asks
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from .data import TWILIO_MIXER_REGIONS, TwilioRow, generate_twilio_region, merge_rows, region_of_sid
 from .query import TwilioListQuery
 
@@ -61,3 +63,19 @@ class Store:
             self._views.clear()
         self._views[key] = view
         return view
+
+    def put(self, row: TwilioRow) -> None:
+        """Add ``row`` to its region in list order, in place of a row with its SID."""
+        rows = self.rows(row.mixer_region)
+        for index, old in enumerate(rows):
+            if old.sid == row.sid:
+                del rows[index]
+                break
+        bisect.insort(rows, row, key=_sort_key)
+        self._merged = None
+        self._by_sid.pop(row.mixer_region, None)
+        self._views.clear()
+
+
+def _sort_key(row: TwilioRow) -> tuple[int, str]:
+    return row.sort_key
