@@ -296,6 +296,10 @@ class Pager:
                 yield skip, page, dropped
                 if first:
                     self._window.first_consumed(clock() - started)
+                    if page.next_cursor is not None and len(self._ahead) < self._window.size:
+                        # A wider window than the first guess: top it up now rather than
+                        # one round trip later, when the next page arrives.
+                        self._request_ahead(page, min(self._skip, len(page.items)))
                 limit_hit = self._limit is not None and self._yielded >= self._limit
                 if limit_hit and self._skip < len(page.items):
                     return  # stopped mid-page: the token points into this page
