@@ -17,7 +17,9 @@ Cases (``--cases`` takes names or a provider to mean all its cases):
 - ``telnyx-ids``, ``telnyx-memory-ids`` (and Twilio's): ``--size`` and ``--memory-size``
   records with a consumer that keeps every id, for the RSS growth against the floor's;
 - ``events``: webhook verify + parse and the aiohttp handler (:mod:`benchmarks.events`), part
-  of ``all``; its section is added to RESULTS.md.
+  of ``all``; its section is added to RESULTS.md;
+- ``participants``: one conference's 10,000 participants per provider
+  (:mod:`benchmarks.participants`), part of ``all``; its section is added to RESULTS.md.
 
 Each client runs each case in ``--rounds`` fresh interpreters (``benchmarks._child``),
 interleaved with the other clients' so that a busy machine slows them alike; the sandbox runs in
@@ -87,7 +89,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--cases",
         default="all",
-        help=f"comma-separated: {', '.join(case_names())}, events, telnyx, twilio or all",
+        help=f"comma-separated: {', '.join(case_names())}, events, participants, telnyx, "
+        "twilio or all",
     )
     parser.add_argument("--seed", type=int, default=0, help="sandbox seed (default 0)")
     parser.add_argument(
@@ -123,7 +126,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--warmup must be at least 0")
     selected = {item.strip() for item in args.cases.split(",")}
     args.events = bool(selected & {"events", "all"})
-    listing = ",".join(sorted(selected - {"events"}))
+    args.participants = bool(selected & {"participants", "all"})
+    listing = ",".join(sorted(selected - {"events", "participants"}))
     try:
         args.case_list = make_cases(listing, args.size, args.memory_size) if listing else []
     except ValueError as exc:
@@ -310,7 +314,7 @@ def main(argv: list[str] | None = None) -> None:
         _LOADS.append(load)
     started = time.perf_counter()
     print(f"{command}: cases {', '.join(case.name for case in args.case_list)}", flush=True)
-    if not args.case_list:  # the events case alone
+    if not args.case_list and not args.participants:  # the events case alone
         from . import events
 
         events.main(["--out", str(args.out), *(["--deliveries", "1000"] if args.quick else [])])
@@ -337,6 +341,13 @@ def main(argv: list[str] | None = None) -> None:
 
         figures = events.run(1_000 if args.quick else 10_000, args.rounds, 5_000, 32)
         results_md += "\n" + events.render(figures, command)
+    if args.participants:
+        from . import participants
+
+        options = ["--rounds", str(args.rounds), "--runs", str(args.runs)]
+        participant_args = participants.parse_args([*options, *(["--quick"] if args.quick else [])])
+        figures = participants.run(participant_args)
+        results_md += "\n" + participants.render(figures, participant_args, command)
     (args.out / "RESULTS.md").write_text(results_md, encoding="utf-8")
     (args.out / "results.json").write_text(
         json.dumps(

@@ -34,7 +34,7 @@ CLIENTS = ("confclient", "sdk", "raw")
 _TIMEOUT = 900
 
 
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks participants")
     parser.add_argument("--quick", action="store_true", help="1,000 participants, 1 round")
     parser.add_argument("--count", type=int, help="participants of the conference (10,000)")
@@ -143,9 +143,8 @@ def _measure(
     return figures
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = _parse_args(argv)
-    started = time.perf_counter()
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Every provider's figures, each client in fresh processes, the sandbox in its own."""
     proc, root, conferences = _serve(args)
     results: dict[str, Any] = {}
     try:
@@ -161,6 +160,60 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    return results
+
+
+_TIMES = "\N{MULTIPLICATION SIGN}"
+#: Issue 15's targets: confclient's speed against each SDK, and peak RSS against the floor.
+SDK_TARGETS = {"telnyx": 5.0, "twilio": 2.0}
+RSS_TARGET = 1.2
+
+
+def render(results: dict[str, Any], args: argparse.Namespace, command: str) -> str:
+    """The RESULTS.md section: one table, the targets and how it was measured."""
+    lines = [
+        "## Participants: one conference's participants",
+        "",
+        f"`{command}`: {args.count:,} participants of one conference per provider, "
+        f"{args.latency_ms:g} ms per request, each client in {args.rounds} fresh processes "
+        f"timing {args.runs} listings; the sandbox in its own process (Telnyx pages of 250, "
+        "Twilio of 1,000). confclient `svc.participants(conf_id)` vs the telnyx SDK's "
+        "`conferences.list_participants` auto-pagination and the twilio SDK's "
+        "`insights.v1.conferences(sid).conference_participants.stream_async` vs a raw "
+        "aiohttp + orjson loop; every client must list the same participants.",
+        "",
+        "| provider | client | median s | participants/s | peak RSS MiB |",
+        "|---|---|---:|---:|---:|",
+    ]
+    labels = {"confclient": "**confclient**", "sdk": "official SDK", "raw": "raw floor"}
+    for provider, result in results.items():
+        for client, figure in result["clients"].items():
+            lines.append(
+                f"| {provider} | {labels[client]} | {figure['median_s']:.3f} |"
+                f" {figure['participants_per_s']:,.0f} | {figure['peak_rss_mib']:.1f} |"
+            )
+    lines += ["", "| target (issue 15) | measured | verdict |", "|---|---|---|"]
+    for provider, result in results.items():
+        speed, rss = result["speed_vs_sdk"], result["rss_vs_floor"]
+        want = SDK_TARGETS.get(provider)
+        if want is not None:
+            verdict = "✔ met" if speed >= want else "✘ missed"
+            lines.append(
+                f"| {provider}, 0 ms: ≥ {want:g}{_TIMES} the SDK's speed"
+                f" | {speed:.1f}{_TIMES} | {verdict} |"
+            )
+        verdict = "✔ met" if rss <= RSS_TARGET else "✘ missed"
+        lines.append(
+            f"| {provider}: peak RSS ≤ {RSS_TARGET:g}{_TIMES} the raw floor's"
+            f" | {rss:.2f}{_TIMES} | {verdict} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    results = run(args)
     command = "python -m benchmarks participants" + "".join(
         f" {arg}" for arg in (sys.argv[2:] if argv is None else argv)
     )
