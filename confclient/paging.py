@@ -270,7 +270,6 @@ class Pager:
                 page, budget = await self._take(self._cursor)
                 if first:
                     self._window.first_round_trip(clock() - started)
-                    started = clock()
                 guard.next_page(page.next_cursor, page.number)
                 if page.next_cursor is not None:
                     self._request_ahead(page, min(self._skip, len(page.items)))
@@ -278,10 +277,21 @@ class Pager:
                         # Let the requests just started go out before this page is decoded
                         # (the next line), so the network and the decoding overlap.
                         await asyncio.sleep(0)
-                if isinstance(page.items, DeferredItems) and page.items.one_by_one() is None:
-                    # Decoded all at once (an adapter that decodes page by page).
+                items = page.items
+                if isinstance(items, DeferredItems) and (first or items.one_by_one() is None):
+                    # Decoded all at once: an adapter that decodes page by page, or the first
+                    # page, whose decoding time sizes the window (the others are decoded one
+                    # record at a time as they are handed out).
+                    started = clock()
                     with paused_gc(self._pause_gc):
-                        page = attrs.evolve(page, items=page.items.decode())
+                        page = attrs.evolve(page, items=items.decode())
+                    if first:
+                        self._window.first_decoded(clock() - started)
+                elif first:
+                    self._window.first_decoded(0.0)  # decoded by the source: nothing to time
+                if first and page.next_cursor is not None and len(self._ahead) < self._window.size:
+                    # A wider window than the first guess: top it up now.
+                    self._request_ahead(page, min(self._skip, len(page.items)))
                 budget.release()  # the page is no longer ahead: it is the one consumed
                 dropped = guard.check(
                     page.items,
@@ -294,12 +304,6 @@ class Pager:
                 self._total_results = page.total_results
                 skip = min(self._skip, len(page.items))
                 yield skip, page, dropped
-                if first:
-                    self._window.first_consumed(clock() - started)
-                    if page.next_cursor is not None and len(self._ahead) < self._window.size:
-                        # A wider window than the first guess: top it up now rather than
-                        # one round trip later, when the next page arrives.
-                        self._request_ahead(page, min(self._skip, len(page.items)))
                 limit_hit = self._limit is not None and self._yielded >= self._limit
                 if limit_hit and self._skip < len(page.items):
                     return  # stopped mid-page: the token points into this page
