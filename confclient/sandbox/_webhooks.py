@@ -145,7 +145,8 @@ class WebhookHost:
         The provider's events come in its own order (start, joins, mutes or holds where it
         has them, speaker changes, leaves, end, a recording), each signed as the provider
         signs it; the sandbox's data follows along (the conference is listed in progress,
-        then completed). ``duplicates``: the probability that a delivery is sent twice;
+        then completed; its participants are listed as the events join, change and remove
+        them). ``duplicates``: the probability that a delivery is sent twice;
         ``shuffle``: deliveries go out in a random order, several at once (the data then
         reaches its final state before they go out). Each registered URL gets every delivery;
         :attr:`webhook_statuses` counts the answers.

@@ -13,6 +13,7 @@ from aiohttp import web
 from confclient import ConferenceEvent, ConferenceStatus, EventType, WebhookSignatureError
 from confclient.events import MemoryDedupe, aiohttp_handler
 from confclient.sandbox import Sandbox
+from tests._played import Expected
 from tests._receiver import receiving
 
 N = 4
@@ -105,8 +106,15 @@ async def test_duplicated_and_shuffled_deliveries_reach_on_event_once_each(
     async with receiving(("/a", handler), ("/b", handler)) as root:
         for path in ("/a", "/b"):  # two URLs: every event reaches the handler twice at least
             sb.add_webhook(provider, root + path)
-        await sb.simulate_conference(provider, participants=N, duplicates=0.5, shuffle=True)
+        conference_id = await sb.simulate_conference(
+            provider, participants=N, duplicates=0.5, shuffle=True
+        )
     assert Counter(event.type for event in seen) == EXPECTED[provider]
+    # The participants are as the events, put back in time order, leave them.
+    expected = Expected()
+    expected.apply_all(seen)
+    async with sb.connect(provider) as svc:
+        expected.check(provider, [p async for p in svc.participants(conference_id)])
     assert len({event.id for event in seen}) == len(seen)
     deliveries = sum(sb.webhook_statuses.values())
     assert sb.webhook_statuses[200] == deliveries > 2 * len(seen)

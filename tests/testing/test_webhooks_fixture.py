@@ -9,6 +9,7 @@ import pytest
 import confclient
 from confclient.events import aiohttp_handler
 from confclient.testing import ThreadedSandbox
+from tests._played import Expected
 from tests._receiver import receiving
 
 
@@ -29,8 +30,14 @@ async def test_a_handler_under_test_gets_every_event_once(
     assert kinds[confclient.EventType.PARTICIPANT_JOINED] == 2
     assert kinds[confclient.EventType.CONFERENCE_ENDED] == 1
     assert {event.conference_id for event in seen} == {conf_id}
+    expected = Expected()
+    expected.apply_all(seen)
     async with confclient_sandbox.connect(provider) as svc:
         assert (await svc.get(conf_id)).status is confclient.ConferenceStatus.COMPLETED
+        # The participants the events named, as they said: joined then, and left then.
+        listed = [p async for p in svc.participants(conf_id)]
+        expected.check(provider, listed)
+        assert {p.status for p in listed} == {confclient.ParticipantStatus.LEFT}
 
 
 async def test_not_running() -> None:

@@ -183,7 +183,9 @@ class TelnyxEmulator:
         return self._signer.headers(body)
 
     def conference_script(self, participants: int, rng: random.Random) -> ConferenceScript:
-        play = TelnyxConferencePlay(self.table, self._connections, self._clock, participants, rng)
+        play = TelnyxConferencePlay(
+            self.table, self.participants, self._connections, self._clock, participants, rng
+        )
         return play.script()
 
     def insert_while_listing(self, every: int) -> None:

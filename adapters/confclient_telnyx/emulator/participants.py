@@ -15,6 +15,10 @@ second, third and fourth conferences in list order at start have 1,503, 601
 and none
 (:data:`FIXED_PARTICIPANTS`), and ``counts`` (``sb.telnyx_participant_counts``) sets any
 conference's number by id.
+
+The participants of a conference the sandbox plays (``sb.simulate_conference``) are not
+generated: the play puts each one as its events say (:meth:`ParticipantTables.put`), and
+they are kept for the sandbox's life.
 """
 
 from __future__ import annotations
@@ -145,6 +149,15 @@ class ParticipantTables:
         self.counts: dict[str, int] = {}
         """Participants per conference id, where set (``sb.telnyx_participant_counts``)."""
         self._cache: OrderedDict[str, list[TelnyxParticipantRow]] = OrderedDict()
+        self._played: dict[str, dict[str, TelnyxParticipantRow]] = {}
+
+    def begin(self, conference_id: str) -> None:
+        """Make ``conference_id`` a played conference: it has no participants until put."""
+        self._played.setdefault(conference_id, {})
+
+    def put(self, conference_id: str, row: TelnyxParticipantRow) -> None:
+        """Add or change (by id) a participant of a played conference; join order is kept."""
+        self._played.setdefault(conference_id, {})[row.id] = row
 
     def make_large(self, conference_ids: list[str]) -> None:
         """Give the first conferences of ``conference_ids`` the fixed counts (unless set)."""
@@ -153,6 +166,9 @@ class ParticipantTables:
 
     def rows(self, conference_id: str, record: bytes) -> list[TelnyxParticipantRow]:
         """The participants of a conference (``record``: its JSON record)."""
+        played = self._played.get(conference_id)
+        if played is not None:
+            return list(played.values())
         rows = self._cache.get(conference_id)
         if rows is None:
             count = self.counts.get(conference_id)

@@ -10,8 +10,12 @@ saved after the end). ``occurred_at`` sits at ``data`` level for joins and leave
 events.
 
 Each step carries the change it makes to the emulator's data: created puts the conference in
-progress in its region, ended completes it. The participants' data (issue "Participants")
-belongs in :meth:`TelnyxConferencePlay.joined` and :meth:`TelnyxConferencePlay.left`.
+progress in its region, ended completes it; a join lists its leg's participant ``joined``
+(``created_at`` = the join's ``occurred_at``), a leave lists it ``left`` (``updated_at`` = the
+leave's ``occurred_at``). A participant's ``call_control_id`` and ``call_leg_id`` are its
+leg's, as the events carry them; its ``id`` (a uuid the events do not carry) and its label
+``participant-N`` are the sandbox's own. Nobody is muted or on hold: Telnyx sends no
+conference-level event for either.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from confclient.adapter import (
 )
 
 from .data import DEFAULT_REGION, TELNYX_SITES, make_row
+from .participants import ParticipantTables, TelnyxParticipantRow
 from .store import RegionTable
 
 __all__ = ["TelnyxConferencePlay", "TelnyxWebhookSigner"]
@@ -77,6 +82,7 @@ class TelnyxConferencePlay:
     def __init__(
         self,
         table: Callable[[str], RegionTable],
+        participant_tables: ParticipantTables,
         connections: tuple[str, ...],
         clock: Callable[[], int],
         participants: int,
@@ -85,12 +91,14 @@ class TelnyxConferencePlay:
         if participants < 1:
             raise ValueError(f"a telnyx conference needs participants >= 1, got {participants}")
         self._table = table(DEFAULT_REGION)
+        self._participants = participant_tables
         self._rng = rng
         self.id = uuid4_str(rng.getrandbits(128))
         self.name = f"Simulated conference {rng.randrange(10_000)}"
         self.connection_id = connections[rng.randrange(len(connections))]
         self.site = TELNYX_SITES[DEFAULT_REGION][0]
         self.legs = [self._leg() for _ in range(participants)]
+        self.participant_ids = [uuid4_str(rng.getrandbits(128)) for _ in self.legs]
         self.created_ms = clock()
         self._now = self.created_ms
 
@@ -121,7 +129,7 @@ class TelnyxConferencePlay:
             data["payload"] = {**payload, **common, "client_state": None, "occurred_at": occurred}
         return Delivery(json_dumps({"data": data, "meta": {"attempt": 1}}), JSON)
 
-    # -- the data changes (participants: issue "Participants" adds them here)
+    # -- the data changes
 
     def _record(self, status: str, **more: Any) -> dict[str, Any]:
         return {
@@ -141,12 +149,40 @@ class TelnyxConferencePlay:
             "in_progress", expires_at=iso_ms(expires), updated_at=iso_ms(self.created_ms)
         )
         self._table.insert(make_row(record, expires))
+        self._participants.begin(self.id)
 
-    def joined(self, leg: dict[str, str]) -> None:
-        """A leg joined (nothing to record until conferences have participants)."""
+    def _participant(self, index: int, status: str, created_ms: int, updated_ms: int) -> None:
+        leg = self.legs[index]
+        record = {
+            "record_type": "participant",
+            "id": self.participant_ids[index],
+            "call_control_id": leg["call_control_id"],
+            "call_leg_id": leg["call_leg_id"],
+            "conference": {"id": self.id, "name": self.name},
+            "status": status,
+            "muted": False,
+            "on_hold": False,
+            "end_conference_on_exit": False,
+            "soft_end_conference_on_exit": False,
+            "whisper_call_control_ids": [],
+            "created_at": iso_ms(created_ms),
+            "updated_at": iso_ms(updated_ms),
+        }
+        row = TelnyxParticipantRow(
+            self.participant_ids[index],
+            f"participant-{index + 1}",
+            False,
+            False,
+            False,
+            json_dumps(record),
+        )
+        self._participants.put(self.id, row)
 
-    def left(self, leg: dict[str, str]) -> None:
-        """A leg left (nothing to record until conferences have participants)."""
+    def joined(self, index: int, at_ms: int) -> None:
+        self._participant(index, "joined", at_ms, at_ms)
+
+    def left(self, index: int, joined_ms: int, at_ms: int) -> None:
+        self._participant(index, "left", joined_ms, at_ms)
 
     def ended(self, by: dict[str, str], at_ms: int) -> None:
         ended_by = {k: by[k] for k in ("call_control_id", "call_session_id")}
@@ -164,18 +200,20 @@ class TelnyxConferencePlay:
     def script(self) -> ConferenceScript:
         legs, rng = self.legs, self._rng
         steps = [Step(self._event("conference.created", dict(legs[0])), self.started)]
-        for leg in legs:
+        joined_ms = []
+        for index, leg in enumerate(legs):
             joined = self._event("conference.participant.joined", dict(leg), at_data_level=True)
-            steps.append(Step(joined, partial(self.joined, leg)))
+            joined_ms.append(self._now)
+            steps.append(Step(joined, partial(self.joined, index, self._now)))
         for _ in range(min(len(legs) + 1, 4)):
             speaker = legs[rng.randrange(len(legs))]
             steps.append(Step(self._event("conference.floor.changed", dict(speaker))))
         media = {"creator_call_session_id": legs[0]["call_session_id"], "media_name": "welcome"}
         steps.append(Step(self._event("conference.playback.started", media)))
         steps.append(Step(self._event("conference.playback.ended", media)))
-        for leg in legs:
+        for index, leg in enumerate(legs):
             left = self._event("conference.participant.left", dict(leg), at_data_level=True)
-            steps.append(Step(left, partial(self.left, leg)))
+            steps.append(Step(left, partial(self.left, index, joined_ms[index], self._now)))
         last = legs[-1]
         ended = self._event("conference.ended", {**last, "reason": "all_left"})
         ended_at = self._now

@@ -208,6 +208,7 @@ class TwilioEmulator:
     def conference_script(self, participants: int, rng: random.Random) -> ConferenceScript:
         play = TwilioConferencePlay(
             self._store.put,
+            self.participants,
             self._credentials.account_sid,
             int(time.time() * 1000),
             participants,

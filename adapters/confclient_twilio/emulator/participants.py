@@ -11,6 +11,10 @@ recent conferences are kept). Every conference has from none to 40; in each mixe
 second, third and fourth conferences in list order have 1,503, 601 and
 none (:data:`FIXED_PARTICIPANTS`),
 and ``counts`` (``sb.twilio_participant_counts``) sets any conference's number by SID.
+
+The summaries of a conference the sandbox plays (``sb.simulate_conference``) are not
+generated: the play puts each one as its callbacks say (:meth:`ParticipantTables.put`), and
+they are kept for the sandbox's life.
 """
 
 from __future__ import annotations
@@ -172,6 +176,16 @@ class ParticipantTables:
         """Participants per conference SID, where set (``sb.twilio_participant_counts``)."""
         self._cache: OrderedDict[str, list[TwilioParticipantRow]] = OrderedDict()
         self._bodies: dict[str, list[bytes]] = {}
+        self._played: dict[str, dict[str, TwilioParticipantRow]] = {}
+
+    def begin(self, conference_sid: str) -> None:
+        """Make ``conference_sid`` a played conference: it has no participants until put."""
+        self._played.setdefault(conference_sid, {})
+
+    def put(self, conference_sid: str, row: TwilioParticipantRow) -> None:
+        """Add or change (by SID) a summary of a played conference; join order is kept."""
+        self._played.setdefault(conference_sid, {})[row.sid] = row
+        self._bodies.pop(conference_sid, None)
 
     def make_large(self, rows: list[TwilioRow]) -> None:
         """Give the first conferences of ``rows`` the fixed counts (unless set)."""
@@ -181,6 +195,9 @@ class ParticipantTables:
     def rows(self, conference: TwilioRow) -> list[TwilioParticipantRow]:
         """The summaries of a conference, in list order."""
         self._find(conference.sid)  # the large counts are set on first sight of a region
+        played = self._played.get(conference.sid)
+        if played is not None:
+            return list(played.values())
         rows = self._cache.get(conference.sid)
         if rows is None:
             count = self.counts.get(conference.sid)

@@ -10,9 +10,13 @@ carries the conference's ``SequenceNumber``, one more each time.
 
 Each step carries the change it makes to the emulator's data: the summary appears
 ``not_started`` at the first join, goes ``in_progress`` at the start and ``completed`` at the
-end. The participants' data (issue "Participants") belongs in
-:meth:`TwilioConferencePlay.joined` and :meth:`TwilioConferencePlay.left` (and in the mute
-and hold steps).
+end. Each participant's summary appears at its join (``call_status`` ``answered``,
+``join_time`` = the callback's ``Timestamp``), gains a ``mute`` or ``hold`` entry in its
+``events`` at a ``participant-mute`` / ``participant-hold`` (what Insights' ``Events`` filter
+matches; the un- callbacks add nothing, as Insights documents no such event), and is
+``completed`` with a ``leave_time`` at its leave; ``processing_state`` turns ``complete`` at
+the end. ``call_sid`` and ``label`` are the callbacks' ``CallSid`` and ``ParticipantLabel``;
+the ``participant_sid`` (which no callback carries) is the sandbox's own.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from confclient.adapter import ConferenceScript, Delivery, Step, iso_ms, json_du
 from confclient_twilio.events import sign
 
 from .data import CANONICAL_ORIGIN, TWILIO_MIXER_REGIONS, TwilioRow
+from .participants import ParticipantTables, TwilioParticipantRow
 
 __all__ = ["TwilioConferencePlay", "sign_callback"]
 
@@ -52,6 +57,7 @@ class TwilioConferencePlay:
     def __init__(
         self,
         put: Callable[[TwilioRow], None],
+        participant_tables: ParticipantTables,
         account_sid: str,
         now_ms: int,
         participants: int,
@@ -63,12 +69,19 @@ class TwilioConferencePlay:
                 f"got {participants}"
             )
         self._put = put
+        self._participants = participant_tables
         self._rng = rng
         self.account_sid = account_sid
         region_index = TWILIO_MIXER_REGIONS.index(_REGION)
         self.sid = f"CF{(rng.getrandbits(124) << 4) | region_index:032x}"
         self.name = f"Simulated conference {rng.randrange(10_000)}"
         self.calls = [f"CA{rng.getrandbits(128):032x}" for _ in range(participants)]
+        self.participant_sids = [f"CP{rng.getrandbits(128):032x}" for _ in self.calls]
+        self._numbers = [f"+1555{rng.randrange(10_000_000):07d}" for _ in self.calls]
+        # Per participant: join and leave times (epoch ms), and its events' times by name.
+        self._joined_ms: list[int | None] = [None] * participants
+        self._left_ms: list[int | None] = [None] * participants
+        self._events: list[dict[str, list[int]]] = [{} for _ in self.calls]
         self.created_ms = now_ms - now_ms % 1000
         self._now = self.created_ms
         self._sequence = 0
@@ -100,7 +113,7 @@ class TwilioConferencePlay:
             **{**flags, **fields},
         )
 
-    # -- the data changes (participants: issue "Participants" adds them here)
+    # -- the data changes
 
     def _summary(self, status: str, **more: Any) -> None:
         url = f"{CANONICAL_ORIGIN}/v1/Conferences/{self.sid}"
@@ -147,12 +160,64 @@ class TwilioConferencePlay:
             )
         )
 
-    def joined(self, index: int) -> None:
+    def _participant_summary(self, index: int, processing_state: str) -> None:
+        sid, joined = self.participant_sids[index], self._joined_ms[index]
+        left = self._left_ms[index]
+        assert joined is not None
+        events = {
+            name: [{"timestamp": _seconds(at)} for at in times]
+            for name, times in self._events[index].items()
+        }
+        url = f"{CANONICAL_ORIGIN}/v1/Conferences/{self.sid}/Participants/{sid}"
+        record = {
+            "participant_sid": sid,
+            "label": f"participant-{index + 1}",
+            "conference_sid": self.sid,
+            "call_sid": self.calls[index],
+            "account_sid": self.account_sid,
+            "call_direction": "inbound",
+            "from": self._numbers[index],
+            "to": "+15550000000",
+            "call_status": "answered" if left is None else "completed",
+            "country_code": "US",
+            "is_moderator": True,  # every participant starts the conference on entering
+            "join_time": _seconds(joined),
+            "leave_time": None if left is None else _seconds(left),
+            "duration_seconds": None if left is None else (left - joined) // 1000,
+            "outbound_queue_length": 0,
+            "outbound_time_in_queue": 0,
+            "jitter_buffer_size": "small",
+            "is_coach": False,
+            "coached_participants": None,
+            "participant_region": _REGION,
+            "conference_region": _REGION,
+            "call_type": "carrier",
+            "processing_state": processing_state,
+            "properties": {},
+            "events": events,
+            "metrics": {},
+            "url": url,
+        }
+        row = TwilioParticipantRow(
+            sid, f"participant-{index + 1}", frozenset(events), json_dumps(record)
+        )
+        self._participants.put(self.sid, row)
+
+    def joined(self, index: int, at_ms: int) -> None:
         if index == 0:
             self._summary("not_started")
+            self._participants.begin(self.sid)
+        self._joined_ms[index] = at_ms
+        self._participant_summary(index, "in_progress")
 
-    def left(self, index: int) -> None:
-        """A participant left (nothing to record until conferences have participants)."""
+    def acted(self, index: int, event: str, at_ms: int) -> None:
+        """A participant was muted or held (``event``: ``mute`` or ``hold``)."""
+        self._events[index].setdefault(event, []).append(at_ms)
+        self._participant_summary(index, "in_progress")
+
+    def left(self, index: int, at_ms: int) -> None:
+        self._left_ms[index] = at_ms
+        self._participant_summary(index, "in_progress")
 
     def started(self, at_ms: int) -> None:
         self.started_ms = at_ms
@@ -169,6 +234,8 @@ class TwilioConferencePlay:
             ended_by=self.calls[-1],
             processing_state="complete",
         )
+        for index in range(len(self.calls)):
+            self._participant_summary(index, "complete")
 
     # -- the script
 
@@ -177,16 +244,18 @@ class TwilioConferencePlay:
         steps = []
         for index in (0, 1):
             joined = self._participant("participant-join", index)
-            steps.append(Step(joined, partial(self.joined, index)))
+            steps.append(Step(joined, partial(self.joined, index, self._now)))
         start = self._callback("conference-start")
         start_ms = self._now
         steps.append(Step(start, partial(self.started, start_ms)))
         for index in range(2, count):
             joined = self._participant("participant-join", index)
-            steps.append(Step(joined, partial(self.joined, index)))
-        steps.append(Step(self._participant("participant-mute", 0, Muted="true")))
+            steps.append(Step(joined, partial(self.joined, index, self._now)))
+        muted = self._participant("participant-mute", 0, Muted="true")
+        steps.append(Step(muted, partial(self.acted, 0, "mute", self._now)))
         steps.append(Step(self._participant("participant-unmute", 0)))
-        steps.append(Step(self._participant("participant-hold", 1, Hold="true")))
+        held = self._participant("participant-hold", 1, Hold="true")
+        steps.append(Step(held, partial(self.acted, 1, "hold", self._now)))
         steps.append(Step(self._participant("participant-unhold", 1)))
         for _ in range(min(count, 3)):
             speaker = rng.randrange(count)
@@ -199,7 +268,7 @@ class TwilioConferencePlay:
                 ParticipantCallStatus="completed",
                 ReasonParticipantLeft="participant_hung_up",
             )
-            steps.append(Step(left, partial(self.left, index)))
+            steps.append(Step(left, partial(self.left, index, self._now)))
         end = self._callback(
             "conference-end",
             ReasonConferenceEnded="last-participant-left",
