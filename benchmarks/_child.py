@@ -4,7 +4,7 @@ Only the standard library is loaded before the clock starts, so ``import_s`` (im
 client library) and ``ready_s`` (that plus a constructed client, ready for its first request)
 are the library's own. Then the listing runs ``warmup`` times untimed and ``runs`` times timed,
 and one JSON object goes to stdout: the times, the records seen, a fingerprint of their ids,
-and the peak RSS of this process (``ru_maxrss``, so it covers the imports too).
+and the peak RSS of this process (``VmHWM``, its own: see ``_peak``; it covers the imports too).
 
 Every client consumes records the same way: count them and sum ``hash(id)`` (the parent sets
 ``PYTHONHASHSEED``, so equal sums across processes mean equal id multisets); with ``keep_ids``
@@ -16,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import resource
 import sys
 import time
 from typing import Any
+
+from ._peak import peak_rss_kib
 
 # Keeps each listing's fingerprint a fixed-width number.
 _MASK = (1 << 64) - 1
@@ -283,7 +284,7 @@ def main() -> None:
     finally:
         loop.run_until_complete(client.close())
         loop.close()
-    result["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["peak_rss_kib"] = peak_rss_kib()
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
 

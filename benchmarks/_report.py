@@ -389,7 +389,8 @@ def render_results(
         "ends; RSS growth is the large listing's peak over the small one's.",
         "* median s: the listing alone, from the first request to the last record, timed in "
         "the child; records/s = records / median s.",
-        "* peak RSS: `ru_maxrss` of the child at exit (imports included); every client "
+        "* peak RSS: the child's own high-water mark (`VmHWM`, imports included; not "
+        "`ru_maxrss`, which a child inherits from its parent); every client "
         "consumes a record the same way (count it, hash its id).",
         "* import s: importing the library in a fresh interpreter; ready s: that plus "
         "constructing a client ready for its first request.",

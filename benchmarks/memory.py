@@ -3,8 +3,8 @@
     python benchmarks/memory.py [--runs 3]
 
 Each case runs in a new Python process, listing from a server in another process, with a
-consumer that keeps nothing (it counts records). Reported: peak RSS (``ru_maxrss``), and for
-the long listing RSS at two points. Issue 12's targets, side by side:
+consumer that keeps nothing (it counts records). Reported: peak RSS (``VmHWM``, see
+``_peak``), and for the long listing RSS at two points. Issue 12's targets, side by side:
 
 1. a hostile 17-page Telnyx listing (``benchmarks/_hostile_server.py``: each page after the
    first just under the 8 MiB body cap, made of empty records) at default settings: peak RSS
@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from _peak import peak_rss_kib
 from _sandbox_process import _free_port, _wait_for_port, connect, sandbox_process
 
 HERE = Path(__file__).resolve().parent
@@ -43,7 +43,7 @@ def _rss() -> int:
 
 
 def _peak_rss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    return peak_rss_kib() * 1024
 
 
 # -- what each child process runs -----------------------------------------------------------------
