@@ -7,9 +7,7 @@ builder forced.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
-from datetime import UTC
 from typing import Any
 
 import attrs
@@ -19,10 +17,13 @@ from hypothesis import HealthCheck, given, settings
 import confclient_telnyx.participant_records as telnyx_records
 import confclient_twilio.participant_records as twilio_records
 from confclient import DecodeError, Participant
-from confclient._builder import trusted_builder, uses_class_assignment
 from confclient.sandbox import Sandbox
-from tests._conferences import assert_deep_frozen
-from tests.adapters.test_fast_decode import _mutated, assert_each_field_refuses
+from tests.adapters._fast_vs_strict import (
+    assert_each_field_refuses,
+    check_same,
+    mutated,
+    use_builder,
+)
 
 _SANDBOX = Sandbox(seed=11, size=40)
 _TELNYX_CONFERENCES = _SANDBOX.telnyx_records("US")
@@ -64,41 +65,18 @@ PATHS: dict[str, tuple[Callable[[Any, str | None], Participant | None], Callable
 
 @pytest.fixture(autouse=True, params=["native", "portable"])
 def builder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "portable":
-        for module in (telnyx_records, twilio_records):
-            portable = trusted_builder(
-                Participant,
-                module._BUILT_FIELDS,
-                provider=module.PROVIDER,
-                class_assignment=False,
-            )
-            assert not uses_class_assignment(portable)
-            monkeypatch.setattr(module, "_build", portable)
-    return str(request.param)
-
-
-def _fields(p: Participant) -> dict[str, tuple[type, Any]]:
-    return {f.name: (type(value := getattr(p, f.name)), value) for f in attrs.fields(Participant)}
+    modules = (telnyx_records, twilio_records)
+    return use_builder(str(request.param), Participant, modules, monkeypatch)
 
 
 def _check_same(provider: str, record: Any) -> Participant | None:
     fast_path, slow_path = PATHS[provider]
-    received = copy.deepcopy(record)
-    try:
-        slow = slow_path(record)
-    except DecodeError:
-        slow = None
-    fast = fast_path(record, "US")
-    assert record == received
-    if fast is None:
-        return slow
-    assert slow is not None, f"the fast path accepted a record the strict path refuses: {record}"
-    assert _fields(fast) == _fields(slow)
-    assert fast.raw == record
-    assert_deep_frozen(fast.raw)
-    for stamp in (fast.joined_at, fast.left_at, fast.updated_at):
-        assert stamp is None or stamp.tzinfo is UTC
-    return fast
+    result: Participant | None = check_same(fast_path, slow_path, record, _stamps)
+    return result
+
+
+def _stamps(participant: Participant) -> tuple[Any, ...]:
+    return (participant.joined_at, participant.left_at, participant.updated_at)
 
 
 @pytest.mark.parametrize(
@@ -125,13 +103,13 @@ def test_both_telnyx_shapes_give_the_same_participant_but_the_label() -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(record=_mutated(TELNYX_RECORDS + TELNYX_SINGLE, ("conference",)))
+@given(record=mutated(TELNYX_RECORDS + TELNYX_SINGLE, ("conference",)))
 def test_telnyx_fast_path_agrees_with_the_strict_path(record: Any) -> None:
     _check_same("telnyx", record)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(record=_mutated(TWILIO_RECORDS, ("events", "metrics", "properties")))
+@given(record=mutated(TWILIO_RECORDS, ("events", "metrics", "properties")))
 def test_twilio_fast_path_agrees_with_the_strict_path(record: Any) -> None:
     _check_same("twilio", record)
 
@@ -143,7 +121,7 @@ def test_twilio_fast_path_agrees_with_the_strict_path(record: Any) -> None:
 def test_a_wrong_type_in_any_field_leaves_the_fast_path(provider: str, value: Any) -> None:
     fast_path, slow_path = PATHS[provider]
     base = (TELNYX_RECORDS if provider == "telnyx" else TWILIO_RECORDS)[0]
-    assert_each_field_refuses(fast_path, slow_path, base, value, _fields)
+    assert_each_field_refuses(fast_path, slow_path, base, value)
 
 
 @pytest.mark.parametrize(
