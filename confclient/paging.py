@@ -28,6 +28,7 @@ from ._page import Cursor, DeferredItems, RawPage
 from ._page_guard import PageGuard
 from ._resume import decode_resume_token, encode_resume_token
 from ._tasks import cancel_and_wait
+from ._window import PageWindow
 from .errors import ConfClientError, InvalidRequestError
 from .model import Conference, Page
 
@@ -124,6 +125,7 @@ class Pager:
                 f"page_concurrency must be an integer >= 1, got {page_concurrency!r}"
             )
         self._page_concurrency = page_concurrency
+        self._window = PageWindow(page_concurrency)
         # Pages requested ahead of the one being consumed, by cursor key, in page order,
         # and each one's share of the listing's memory budget.
         self._ahead: dict[bytes, asyncio.Task[RawPage[Any]]] = {}
@@ -258,11 +260,16 @@ class Pager:
         ``_skip`` along. Positions count the page's items as the provider sent them, so a
         resume token means the same place whatever was dropped."""
         guard = self._guard
+        clock = asyncio.get_running_loop().time
         try:
             while self._cursor is not None:
                 if self._limit is not None and self._yielded >= self._limit:
                     return
+                first = self._pages_fetched == 0
+                started = clock()
                 page, budget = await self._take(self._cursor)
+                if first:
+                    self._window.first_round_trip(clock() - started)
                 guard.next_page(page.next_cursor, page.number)
                 if page.next_cursor is not None:
                     self._request_ahead(page, min(self._skip, len(page.items)))
@@ -271,11 +278,20 @@ class Pager:
                         # (the next line), so the network and the decoding overlap.
                         await asyncio.sleep(0)
                 items = page.items
-                if isinstance(items, DeferredItems) and items.one_by_one() is None:
-                    # Decoded all at once (an adapter that decodes page by page); otherwise
-                    # each record is decoded as it is handed out.
+                if isinstance(items, DeferredItems) and (first or items.one_by_one() is None):
+                    # Decoded all at once: an adapter that decodes page by page, or the first
+                    # page, whose decoding time sizes the window (the others are decoded one
+                    # record at a time as they are handed out).
+                    started = clock()
                     with paused_gc(self._pause_gc):
                         page = attrs.evolve(page, items=items.decode())
+                    if first:
+                        self._window.first_decoded(clock() - started)
+                elif first:
+                    self._window.first_decoded(0.0)  # decoded by the source: nothing to time
+                if first and page.next_cursor is not None and len(self._ahead) < self._window.size:
+                    # A wider window than the first guess: top it up now.
+                    self._request_ahead(page, min(self._skip, len(page.items)))
                 budget.release()  # the page is no longer ahead: it is the one consumed
                 dropped = guard.check(
                     page.items,
@@ -329,7 +345,7 @@ class Pager:
         assert page.total_pages is not None
         assert self._cursor is not None
         for number in range(page.number + 1, page.total_pages + 1):
-            if len(self._ahead) >= self._page_concurrency:
+            if len(self._ahead) >= self._window.size:
                 break
             if wanted is not None and (number - page.number - 1) * len(page.items) >= wanted:
                 break

@@ -256,7 +256,7 @@ FRESH_INTERPRETER_PURE = sorted(
     | {module_name(a / "__init__.py") for a in ADAPTERS}
     | {"confclient", "confclient.adapter", "confclient.query", "confclient.model"}
     | {"confclient.decoding", "confclient.errors", "confclient._page", "confclient._page_guard"}
-    | {"confclient._resume"}
+    | {"confclient._window", "confclient._resume"}
     | {"confclient.events", "confclient._signing"}
 )
 
