@@ -61,11 +61,6 @@ class DeferredItems(Sequence[T]):
         """Whether the records have been decoded yet (all at once)."""
         return self._items is not None
 
-    @property
-    def records(self) -> Sequence[Any]:
-        """The undecoded records (empty once :meth:`decode` has run)."""
-        return () if self._records is None else self._records
-
     def one_by_one(self) -> tuple[Sequence[Any], Callable[[Any, int], T]] | None:
         """``(records, decode_one)`` while the records can still be decoded one at a time."""
         if self.decode_one is None or self._records is None:

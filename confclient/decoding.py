@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -207,6 +208,7 @@ def decode_each(
     return tuple(items)  # type: ignore[arg-type]  # every None was replaced above
 
 
+@functools.cache  # one reader per id key, not one per page
 def _record_ids(id_key: str) -> Callable[[Sequence[Any]], tuple[object, ...]]:
     """A page's record ids as the page guard compares them, read without decoding. An id
     that is missing or not a string stands for itself alone (a fresh object): its record

@@ -266,7 +266,7 @@ class Pager:
                 if self._limit is not None and self._yielded >= self._limit:
                     return
                 first = self._pages_fetched == 0
-                started = clock()
+                started = clock() if first else 0.0
                 page, budget = await self._take(self._cursor)
                 if first:
                     self._window.first_round_trip(clock() - started)
