@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 from yarl import URL
 
-from confclient.transport import Transport
+from confclient.transport import Response, Transport
 
 SECRET = "sk-live-SECRET-0123456789abcdef"
 AUTH = f"Bearer {SECRET}"
@@ -45,6 +45,14 @@ class Server:
         self.times.append(time.monotonic())
         self.bodies.append(await request.read())
         return await self.handler(request)
+
+
+async def get_conferences_once(t: Transport) -> Response:
+    """One ``GET conferences`` through ``t``, which is closed afterwards whatever happens."""
+    try:
+        return await t.request("GET", t.url("conferences"))
+    finally:
+        await t.aclose()
 
 
 def json_response(data: Any = None, status: int = 200, **kw: Any) -> web.Response:

@@ -24,6 +24,7 @@ from ._transport_support import (
     Server,
     _big_chunked,
     _big_with_length,
+    get_conferences_once,
     json_response,
     sequence,
 )
@@ -117,10 +118,7 @@ async def test_body_within_cap_is_read(
 ) -> None:
     server = await serve(handler)
     t = make_transport(server.base_url, max_body_bytes=len(BIG))
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.data == {"data": "x" * 5000}
 
 
@@ -153,10 +151,7 @@ async def test_compressed_body_within_cap_is_decoded(
 ) -> None:
     server = await serve(_gzipped(b'{"data": [1, 2]}'))
     t = make_transport(server.base_url, max_body_bytes=1024)
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.data == {"data": [1, 2]}
 
 
@@ -167,10 +162,7 @@ async def test_invalid_json_2xx_is_retried_then_returned_as_text(
         sequence(lambda: web.Response(text="<html>oops</html>", content_type="text/html"))
     )
     t = make_transport(server.base_url, retry=RetryPolicy(max_attempts=3, backoff_base=0))
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.status == 200
     assert response.data is NO_BODY
     assert response.text == "<html>oops</html>"
@@ -185,10 +177,7 @@ async def test_invalid_json_then_valid(
         sequence(lambda: web.Response(body=b'{"data": [', status=200), lambda: json_response())
     )
     t = make_transport(server.base_url)
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.data == {"data": []}
     assert response.text == ""
     assert response.attempts == 2
@@ -247,9 +236,8 @@ async def test_broken_off_body_is_retried() -> None:
         retry=RetryPolicy(max_attempts=3, backoff_base=0),
     )
     try:
-        response = await t.request("GET", t.url("conferences"))
+        response = await get_conferences_once(t)
     finally:
-        await t.aclose()
         server.close()
         await server.wait_closed()
     assert response.data == {"data": [1, 2, 3]}

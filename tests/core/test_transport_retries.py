@@ -16,7 +16,14 @@ import pytest
 from confclient import RetryPolicy, Timeout, TransportError, TransportTimeoutError
 from confclient.transport import Transport
 
-from ._transport_support import Server, _stall, free_port, json_response, sequence
+from ._transport_support import (
+    Server,
+    _stall,
+    free_port,
+    get_conferences_once,
+    json_response,
+    sequence,
+)
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
@@ -33,10 +40,7 @@ async def test_retryable_status_is_retried_then_succeeds(
         )
     )
     t = make_transport(server.base_url, retry=RetryPolicy(max_attempts=4, backoff_base=0))
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.status == 200
     assert response.data == {"data": [{"id": "ok"}]}
     assert response.attempts == 3
@@ -52,10 +56,7 @@ async def test_other_error_status_is_returned_at_once(
 ) -> None:
     server = await serve(sequence(lambda: json_response(status=status)))
     t = make_transport(server.base_url)
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.status == status
     assert response.attempts == 1
     assert server.count == 1
@@ -66,10 +67,7 @@ async def test_final_error_response_returned_after_max_attempts(
 ) -> None:
     server = await serve(sequence(lambda: json_response({"err": 1}, status=500)))
     t = make_transport(server.base_url, retry=RetryPolicy(max_attempts=3, backoff_base=0))
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.status == 500
     assert response.data == {"data": {"err": 1}}
     assert response.attempts == 3
@@ -81,10 +79,7 @@ async def test_retry_disabled(
 ) -> None:
     server = await serve(sequence(lambda: json_response(status=503)))
     t = make_transport(server.base_url, retry=RetryPolicy.disabled())
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert (response.status, response.attempts, server.count) == (503, 1, 1)
 
 
@@ -102,10 +97,7 @@ async def test_retry_after_is_honoured(
     )
     # backoff_base=0: without Retry-After the retry would be immediate.
     t = make_transport(server.base_url, retry=RetryPolicy(max_attempts=2, backoff_base=0))
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.status == 200
     assert server.count == 2
     assert server.times[1] - server.times[0] >= 0.14
@@ -123,10 +115,7 @@ async def test_retry_after_is_capped(
     policy = RetryPolicy(max_attempts=2, backoff_base=0, retry_after_max=0.1)
     t = make_transport(server.base_url, retry=policy)
     started = time.monotonic()
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.status == 200
     gap = server.times[1] - server.times[0]
     assert 0.09 <= gap < 2
@@ -143,10 +132,7 @@ async def test_retry_after_on_non_429_503_is_ignored(
         )
     )
     t = make_transport(server.base_url, retry=RetryPolicy(max_attempts=2, backoff_base=0))
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.status == 200
     assert server.times[1] - server.times[0] < 2
 
@@ -248,10 +234,7 @@ async def test_deadline_stops_retrying_and_returns_last_response(
         retry=RetryPolicy(max_attempts=10, backoff_base=0),
     )
     started = time.monotonic()
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.status == 503
     assert response.attempts == 2
     assert server.count == 2

@@ -26,6 +26,7 @@ from ._transport_support import (
     _stall,
     chain,
     free_port,
+    get_conferences_once,
     json_response,
     redirect_to,
     sequence,
@@ -79,10 +80,7 @@ async def test_same_origin_redirect_is_returned_not_followed(
 
     server = await serve(redirect)
     t = make_transport(server.base_url)
-    try:
-        response = await t.request("GET", t.url("conferences"))
-    finally:
-        await t.aclose()
+    response = await get_conferences_once(t)
     assert response.status == 302
     assert [r.path for r in server.requests] == ["/v2/conferences"]
 
