@@ -33,14 +33,17 @@ class DeferredItems(Sequence[T]):
     With ``decode_one(record, index)`` and ``record_ids(records)`` as well (what
     :meth:`RecordCodec.deferred <confclient.decoding.RecordCodec.deferred>` builds), the pager
     reads the records' ids for its checks without decoding, and decodes each record just
-    before handing it out. Each item then lives only as long as the consumer keeps it: a
-    consumer that keeps nothing leaves the cyclic garbage collector a handful of young
-    objects instead of a page of them (which it would walk, and promote to older
-    generations, while they wait their turn). A record that is not as documented raises its
-    :class:`DecodeError` when the listing reaches it, after the records before it.
+    before handing it out: through ``fast(record, context)`` first when given (the common
+    case, called from the pager's loop without a wrapper in between: it runs once per item
+    of every listing), ``decode_one`` when that declines (``None``). Each item then lives
+    only as long as the consumer keeps it: a consumer that keeps nothing leaves the cyclic
+    garbage collector a handful of young objects instead of a page of them (which it would
+    walk, and promote to older generations, while they wait their turn). A record that is
+    not as documented raises its :class:`DecodeError` when the listing reaches it, after the
+    records before it.
     """
 
-    __slots__ = ("_decode", "_items", "_records", "decode_one", "record_ids")
+    __slots__ = ("_decode", "_items", "_records", "decode_one", "fast", "record_ids")
 
     def __init__(
         self,
@@ -49,23 +52,30 @@ class DeferredItems(Sequence[T]):
         *,
         decode_one: Callable[[Any, int], T] | None = None,
         record_ids: Callable[[Sequence[Any]], tuple[object, ...]] | None = None,
+        fast: tuple[Callable[[Any, Any], T | None], Any] | None = None,
     ) -> None:
         self._records: Sequence[Any] | None = records
         self._decode = decode
         self._items: Sequence[T] | None = None
         self.decode_one = decode_one if record_ids is not None else None
         self.record_ids = record_ids
+        self.fast: tuple[Callable[[Any, Any], T | None], Any] = fast or (_decline, None)
 
     @property
     def decoded(self) -> bool:
         """Whether the records have been decoded yet (all at once)."""
         return self._items is not None
 
-    def one_by_one(self) -> tuple[Sequence[Any], Callable[[Any, int], T]] | None:
-        """``(records, decode_one)`` while the records can still be decoded one at a time."""
+    def one_by_one(
+        self,
+    ) -> tuple[Sequence[Any], Callable[[Any, int], T], Callable[[Any, Any], T | None], Any] | None:
+        """``(records, decode_one, fast, context)`` while the records can still be decoded one
+        at a time: record ``i`` is ``fast(records[i], context)``, or ``decode_one(records[i],
+        i)`` when that is ``None``."""
         if self.decode_one is None or self._records is None:
             return None
-        return self._records, self.decode_one
+        fast, context = self.fast
+        return self._records, self.decode_one, fast, context
 
     def decode(self) -> Sequence[T]:
         """The decoded items (decoding them now, the first time)."""
@@ -115,6 +125,10 @@ class DeferredItems(Sequence[T]):
     def __repr__(self) -> str:
         state = "decoded" if self._items is not None else "not decoded"
         return f"<DeferredItems: {len(self)} items, {state}>"
+
+
+def _decline(record: Any, context: Any) -> None:
+    """The fast decoder of a page that has none: ``decode_one`` decodes every record."""
 
 
 @attrs.frozen

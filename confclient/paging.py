@@ -209,9 +209,11 @@ class Pager:
                     # The common case, kept lean: it runs once per item of every listing.
                     lazy = items.one_by_one() if isinstance(items, DeferredItems) else None
                     if lazy is not None:
-                        records, decode_one = lazy
+                        records, decode_one, fast, context = lazy
                         for index in range(skip, len(records)):
-                            item = decode_one(records[index], index)
+                            item = fast(records[index], context)
+                            if item is None:
+                                item = decode_one(records[index], index)
                             self._skip = index + 1
                             self._yielded += 1
                             yield item

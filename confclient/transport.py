@@ -34,7 +34,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import aiohttp
-import attrs
 from yarl import URL
 
 from . import _json
@@ -296,7 +295,7 @@ class Transport:
                 if attempt > 1:
                     outcome.args = (f"{outcome.args[0]} (after {attempt} attempts)",)
                 raise outcome
-            return attrs.evolve(outcome, attempts=attempt, elapsed=loop.time() - started)
+            return outcome.after(attempt, loop.time() - started)
 
     async def _wait(self, seconds: float) -> None:
         """The wait before a retry; :meth:`aclose` ends it at once."""

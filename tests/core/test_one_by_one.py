@@ -167,3 +167,51 @@ def test_without_an_id_key_the_page_is_decoded_as_a_whole() -> None:
     assert items.one_by_one() is None
     assert items.ids() == ("a", "b")
     assert codec.decoded == ["a", "b"]
+
+
+class HandMade:
+    """Pages an adapter builds itself: ``DeferredItems`` with ``decode_one`` and, or not, a
+    ``fast`` decoder that declines some records."""
+
+    provider = "fake"
+
+    def __init__(self, with_fast: bool) -> None:
+        self.with_fast = with_fast
+        self.by_decode_one: list[str] = []
+
+    def decode_one(self, record: Any, index: int) -> Conference:
+        self.by_decode_one.append(record["id"])
+        return Conference(provider="fake", id=record["id"], name=f"slow {index}")
+
+    async def fetch_page(self, cursor: Any) -> RawPage[Conference]:
+        def decline_odd(record: Any, context: Any) -> Conference | None:
+            if int(record["id"]) % 2:
+                return None
+            return Conference(provider="fake", id=record["id"], name=context)
+
+        items = DeferredItems(
+            _records(*(str(n) for n in range(cursor * 3, cursor * 3 + 3))),
+            lambda page: [self.decode_one(r, i) for i, r in enumerate(page)],
+            decode_one=self.decode_one,
+            record_ids=lambda page: tuple(r["id"] for r in page),
+            fast=(decline_odd, "fast") if self.with_fast else None,
+        )
+        return RawPage(items=items, next_cursor=cursor + 1 if cursor < 2 else None, number=cursor)
+
+
+@pytest.mark.parametrize("with_fast", [True, False])
+async def test_a_fast_decoder_is_tried_first_and_decode_one_takes_what_it_declines(
+    with_fast: bool,
+) -> None:
+    source = HandMade(with_fast)
+    # The first page is decoded whole (it sizes the window); the others one record at a time.
+    listed = await Pager(source, 0, page_concurrency=2).collect()
+    assert [c.id for c in listed] == [str(n) for n in range(9)]
+    one_by_one = listed[3:]
+    if with_fast:
+        odd_slow = ["slow 0", "fast", "slow 2", "fast", "slow 1", "fast"]  # ids 3 to 8
+        assert [c.name for c in one_by_one] == odd_slow
+        assert source.by_decode_one == ["0", "1", "2", "3", "5", "7"]
+    else:
+        assert [c.name for c in one_by_one] == [f"slow {i}" for i in (0, 1, 2, 0, 1, 2)]
+        assert source.by_decode_one == [str(n) for n in range(9)]
