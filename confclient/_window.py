@@ -1,18 +1,27 @@
 """How many numbered pages a listing keeps in flight: pure (no I/O, no asyncio).
 
-Enough pages ahead to keep the decoding busy while the network brings the next ones, and no
+Enough pages ahead to keep the client busy while the network brings the next ones, and no
 more: each page ahead is a response body and its parsed records held in memory. The first
 page tells both sides of the trade: its round trip (request to parsed answer) and the time
-its records took to decode. While one page is decoded, ``round trip / decode time`` more can
-come back; the window is that plus two (the page being decoded and the one arriving), at
-most the caller's ``page_concurrency``. Decoding is only part of what a page costs the
-listing (the transport and the pager take about as much again), so that already leaves a
-margin for a server whose time per page varies. On loopback (the sandbox at 0 ms) that is 5
-pages instead of 16, the same speed for less memory; at 20 ms a round trip it is the whole
-``page_concurrency``. The consumer's own pace is deliberately left out: a merged or fanned-out
-listing's consumer waits on other listings, which says nothing about this one's network, and
-the listing's memory budget already bounds what a slow consumer leaves waiting. Before the
-first page is measured, :data:`MIN_WINDOW` pages are asked for.
+its records took to decode. A page costs the client more than its decoding: reading,
+parsing and checking it, and handing out its items, take about as long again (measured on a
+Telnyx listing of 10,000 records at 0 ms: 19 of its 51 ms of CPU decode records), so a page's
+whole cost is taken as :data:`COST_PER_DECODE` times its decode time, a little under what was
+measured, which errs towards a larger window. While the client spends that on one page,
+``round trip / page cost`` more can come back; the window is that plus the page being
+consumed, at most the caller's ``page_concurrency``.
+
+At least :data:`MIN_WINDOW` pages: on loopback (the sandbox at 0 ms), where the listing's
+speed is the client's CPU, the model asks for 2 or 3, but 4 measured faster (a Telnyx
+listing of 10,000: 51.6 ms with 4 or 5 pages in flight, 53.4 with 2, 54.0 with 3) for the
+~0.4 MiB a page costs. The first listing of a process gets 4 too (its first round trip opens
+a connection and runs code for the first time: 2.7 ms instead of 0.8); at 20 ms a round trip
+it is the whole ``page_concurrency``. (The first version, ``round trip / decode time + 2``,
+kept 5 pages on loopback and 7 in a process's first listing: peak RSS 41.8 MiB where 4 pages
+hold 40.8, for the same speed; see ``benchmarks/RESULTS.md``.) The consumer's own pace is
+deliberately left out: a merged or fanned-out listing's consumer waits on other listings,
+which says nothing about this one's network, and the listing's memory budget already bounds
+what a slow consumer leaves waiting.
 """
 
 from __future__ import annotations
@@ -20,10 +29,13 @@ from __future__ import annotations
 import math
 from typing import Final
 
-__all__ = ["MIN_WINDOW", "PageWindow"]
+__all__ = ["COST_PER_DECODE", "MIN_WINDOW", "PageWindow"]
 
 #: Pages in flight before the first page has been measured, and never fewer after.
-MIN_WINDOW: Final = 2
+MIN_WINDOW: Final = 4
+
+#: A page's cost to the client, in multiples of its records' decode time.
+COST_PER_DECODE: Final = 2
 
 
 class PageWindow:
@@ -46,5 +58,8 @@ class PageWindow:
         if round_trip is None:
             return  # no round trip measured first: nothing to decide
         self._round_trip = None
-        wanted = self.maximum if seconds <= 0 else math.ceil(round_trip / seconds) + 2
+        if seconds <= 0:
+            wanted = self.maximum
+        else:
+            wanted = math.ceil(round_trip / (COST_PER_DECODE * seconds)) + 1
         self.size = max(min(MIN_WINDOW, self.maximum), min(wanted, self.maximum))

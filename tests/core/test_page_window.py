@@ -1,4 +1,4 @@
-"""The concurrent-page window: sized from the first page's round trip vs its decode time."""
+"""The concurrent-page window: sized from the first page's round trip vs its cost to the client."""
 
 from __future__ import annotations
 
@@ -24,13 +24,16 @@ def test_before_the_first_page_is_measured_the_window_is_small() -> None:
 @pytest.mark.parametrize(
     ("round_trip", "decoded", "maximum", "size"),
     [
-        (0.001, 0.002, 16, 3),  # a fast network: one page ahead, plus two
-        (0.001, 0.0004, 16, 5),  # the sandbox on loopback
-        (0.004, 0.001, 16, 6),  # four pages come back while one is decoded
-        (0.020, 0.001, 16, 16),  # a slow network: as many as allowed
+        (0.001, 0.002, 16, 4),  # a fast network: the model's 2, raised to the minimum
+        (0.0008, 0.0004, 16, 4),  # the sandbox on loopback
+        (0.0027, 0.0006, 16, 4),  # the same, a process's first listing (a new connection)
+        (0.008, 0.001, 16, 5),  # four pages come back while one costs the client its time
+        (0.020, 0.001, 16, 11),  # ten pages per round trip
+        (0.020, 0.0005, 16, 16),  # a slow network: as many as allowed
         (0.020, 0.001, 4, 4),
         (0.020, 0.0, 16, 16),  # nothing to decode (the source decoded its pages)
-        (0.0, 0.001, 16, 2),
+        (0.0, 0.001, 16, 4),
+        (0.0, 0.001, 3, 3),  # page_concurrency below the minimum caps it
         (0.020, 0.001, 1, 1),  # page_concurrency=1 stays one page at a time
     ],
 )
@@ -47,7 +50,7 @@ def test_only_the_first_measurement_counts() -> None:
     window = PageWindow(16)
     window.first_decoded(0.001)  # nothing measured first: nothing to decide
     assert window.size == MIN_WINDOW
-    window.first_round_trip(0.006)
+    window.first_round_trip(0.014)
     window.first_decoded(0.001)
     assert window.size == 8
     window.first_decoded(1.0)  # a later page does not shrink it again
@@ -116,7 +119,8 @@ async def test_a_slow_decode_keeps_few_pages_in_flight() -> None:
     async for _ in Pager(source, 1, page_concurrency=8):
         seen += 1
     assert seen == 36
-    assert source.most_in_flight <= 3  # a round trip of ~0 against 30 ms: a window of 3
+    # A round trip of ~0 against 30 ms: the smallest window.
+    assert source.most_in_flight <= MIN_WINDOW
 
 
 async def test_a_slow_consumer_does_not_shrink_the_window() -> None:
