@@ -167,6 +167,15 @@ _TIMES = "\N{MULTIPLICATION SIGN}"
 #: Issue 15's targets: confclient's speed against each SDK, and peak RSS against the floor.
 SDK_TARGETS = {"telnyx": 5.0, "twilio": 2.0}
 RSS_TARGET = 1.2
+#: Issue 14's, "the same ratios for participants": at 0 ms, at most 1.5x the floor's time,
+#: Telnyx 8x and Twilio 2.5x its SDK's speed, peak RSS at most 1.15x the floor's.
+FLOOR_TIME_TARGET_14 = 1.5
+SDK_TARGETS_14 = {"telnyx": 8.0, "twilio": 2.5}
+RSS_TARGET_14 = 1.15
+
+
+def _verdict(met: bool) -> str:
+    return "✔ met" if met else "✘ missed"
 
 
 def render(results: dict[str, Any], args: argparse.Namespace, command: str) -> str:
@@ -197,15 +206,34 @@ def render(results: dict[str, Any], args: argparse.Namespace, command: str) -> s
         speed, rss = result["speed_vs_sdk"], result["rss_vs_floor"]
         want = SDK_TARGETS.get(provider)
         if want is not None:
-            verdict = "✔ met" if speed >= want else "✘ missed"
             lines.append(
                 f"| {provider}, 0 ms: ≥ {want:g}{_TIMES} the SDK's speed"
-                f" | {speed:.1f}{_TIMES} | {verdict} |"
+                f" | {speed:.1f}{_TIMES} | {_verdict(speed >= want)} |"
             )
-        verdict = "✔ met" if rss <= RSS_TARGET else "✘ missed"
         lines.append(
             f"| {provider}: peak RSS ≤ {RSS_TARGET:g}{_TIMES} the raw floor's"
-            f" | {rss:.2f}{_TIMES} | {verdict} |"
+            f" | {rss:.2f}{_TIMES} | {_verdict(rss <= RSS_TARGET)} |"
+        )
+    lines += ["", "| target (issue 14, the same ratios) | measured | verdict |", "|---|---|---|"]
+    for provider, result in results.items():
+        clients = result["clients"]
+        time_ratio = clients["confclient"]["median_s"] / clients["raw"]["median_s"]
+        lines.append(
+            f"| {provider}, {args.latency_ms:g} ms: ≤ {FLOOR_TIME_TARGET_14:g}{_TIMES} the raw "
+            f"floor's time | {time_ratio:.2f}{_TIMES} "
+            f"| {_verdict(time_ratio <= FLOOR_TIME_TARGET_14)} |"
+        )
+        want = SDK_TARGETS_14.get(provider)
+        if want is not None:
+            speed = result["speed_vs_sdk"]
+            lines.append(
+                f"| {provider}, {args.latency_ms:g} ms: ≥ {want:g}{_TIMES} the SDK's speed"
+                f" | {speed:.1f}{_TIMES} | {_verdict(speed >= want)} |"
+            )
+        rss = result["rss_vs_floor"]
+        lines.append(
+            f"| {provider}: peak RSS ≤ {RSS_TARGET_14:g}{_TIMES} the raw floor's"
+            f" | {rss:.2f}{_TIMES} | {_verdict(rss <= RSS_TARGET_14)} |"
         )
     return "\n".join(lines) + "\n"
 
