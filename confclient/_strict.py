@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, TypeVar
 
 import cattrs
 from cattrs.errors import ClassValidationError, IterableValidationError
@@ -19,7 +19,7 @@ from cattrs.gen import make_dict_structure_fn
 from ._request_id import request_id_of
 from .errors import DecodeError
 
-__all__ = ["as_utc", "make_strict_converter", "parse_timestamp", "structure"]
+__all__ = ["as_utc", "make_strict_converter", "parse_timestamp", "seconds_duration", "structure"]
 
 T = TypeVar("T")
 
@@ -34,6 +34,27 @@ def parse_timestamp(value: object) -> datetime:
     if parsed.tzinfo is UTC:  # "...Z" and "+00:00" parse to UTC itself: the common case
         return parsed
     return as_utc(parsed)
+
+
+_ONE_SECOND: Final = timedelta(seconds=1)
+
+#: Durations already made, by whole seconds: a timedelta is immutable, so one object serves
+#: every record of that duration (a dict lookup instead of a product of a timedelta by an
+#: int: 23 vs 250 ns). At most :data:`_DURATIONS_KEPT` of them (about 300 KiB), the first
+#: ones seen; others are made each time.
+_DURATIONS: dict[int, timedelta] = {}
+_DURATIONS_KEPT: Final = 4096
+
+
+def seconds_duration(seconds: int) -> timedelta:
+    """``timedelta(seconds=seconds)`` for an int, from a shared cache of durations
+    (``OverflowError`` past timedelta's range, as the constructor raises)."""
+    duration = _DURATIONS.get(seconds)
+    if duration is None:
+        duration = _ONE_SECOND * seconds
+        if len(_DURATIONS) < _DURATIONS_KEPT:
+            _DURATIONS[seconds] = duration
+    return duration
 
 
 def as_utc(parsed: datetime) -> datetime:

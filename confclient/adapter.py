@@ -10,9 +10,10 @@ modules import only ``confclient`` and ``confclient.adapter``, as a third-party 
   :func:`check_id`, :func:`check_text`), ``records`` (native records -> :class:`Conference`:
   :class:`RecordCodec`, :func:`trusted_builder` (the hot path's constructor),
   :func:`trusted_conference`, :func:`make_strict_converter`, :func:`structure`,
-  :func:`parse_timestamp`, :func:`as_utc`, :func:`decode_each`), ``pages`` (a page
-  parser: status, headers and body -> :class:`RawPage` or the raised error:
-  :func:`json_object`, :func:`json_array`, :func:`api_error`), ``events`` (a webhook
+  :func:`parse_timestamp`, :func:`as_utc`, :func:`seconds_duration`,
+  :func:`decode_each`), ``pages`` (a page parser: status, headers and body ->
+  :class:`RawPage` or the raised error: :func:`json_object`, :func:`json_array`,
+  :func:`api_error`), ``events`` (a webhook
   verifier: :func:`header_value`, :func:`as_bytes`, :func:`b64decode_exact`,
   :func:`json_body`, :func:`unix_seconds`, :func:`load_ed25519_public_key`);
 * ``service`` is the I/O glue: a :class:`BaseConferenceService` subclass over the core
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
         parse_timestamp,
         raise_for_status,
         request_id_of,
+        seconds_duration,
         structure,
     )
     from .model import FrozenDict, FrozenList, freeze, trusted_conference
@@ -114,6 +116,7 @@ _LAZY: dict[str, str] = {
     "Transport": "transport",
     "api_error": "decoding",
     "as_utc": "decoding",
+    "seconds_duration": "decoding",
     "aware_utc": "query",
     "check_credential": "_secrets",
     "check_id": "query",
@@ -163,6 +166,7 @@ __all__ = [
     "api_error",
     "as_bytes",
     "as_utc",
+    "seconds_duration",
     "aware_utc",
     "b64decode_exact",
     "check_credential",

@@ -23,7 +23,13 @@ import cattrs
 from ._page import DeferredItems
 from ._request_id import REQUEST_ID_HEADERS, request_id_of
 from ._retry import NO_RULES, RetryRules, parse_retry_after, rate_limit_of
-from ._strict import as_utc, make_strict_converter, parse_timestamp, structure
+from ._strict import (
+    as_utc,
+    make_strict_converter,
+    parse_timestamp,
+    seconds_duration,
+    structure,
+)
 from .errors import APIError, DecodeError, ErrorDetail, RateLimitError, error_class_for_status
 
 __all__ = [
@@ -34,6 +40,7 @@ __all__ = [
     "RetryRules",
     "api_error",
     "as_utc",
+    "seconds_duration",
     "decode_each",
     "json_array",
     "json_object",

@@ -26,6 +26,7 @@ from confclient.adapter import (
     api_error,
     as_utc,
     make_strict_converter,
+    seconds_duration,
     trusted_builder,
 )
 
@@ -206,8 +207,6 @@ _BUILT_FIELDS: Final = (
 _build = trusted_builder(Conference, _BUILT_FIELDS, provider=PROVIDER)
 _UNKNOWN_STATUS: Final = ConferenceStatus.UNKNOWN
 _UNKNOWN_END: Final = EndReason.UNKNOWN
-# Multiplying a one-second timedelta skips the keyword parsing of timedelta(seconds=...).
-_ONE_SECOND: Final = timedelta(seconds=1)
 
 
 def _decode_fast(record: object, data_region: str | None) -> Conference | None:
@@ -279,7 +278,7 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
             ended_at = _fromisoformat(ended_at)
             if ended_at.tzinfo is not UTC:
                 ended_at = as_utc(ended_at)
-        duration = None if seconds is None else _ONE_SECOND * seconds
+        duration = None if seconds is None else seconds_duration(seconds)
     except (TypeError, ValueError, OverflowError):
         return None
     conference: Conference = _build(

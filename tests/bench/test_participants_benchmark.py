@@ -6,6 +6,8 @@ from typing import Any
 
 from benchmarks import participants
 
+X = "\N{MULTIPLICATION SIGN}"
+
 
 def _figures(confclient_s: float, sdk_s: float, floor_s: float, rss: float) -> dict[str, Any]:
     clients = {
@@ -24,12 +26,12 @@ def test_render_judges_both_issues_targets() -> None:
     }
     text = participants.render(results, args, "python -m benchmarks participants")
     lines = set(text.splitlines())
-    assert "| telnyx, 0 ms: ≥ 5× the SDK's speed | 10.0× | ✔ met |" in lines
-    assert "| telnyx: peak RSS ≤ 1.2× the raw floor's | 1.16× | ✔ met |" in lines
-    assert "| telnyx, 0 ms: ≤ 1.5× the raw floor's time | 1.25× | ✔ met |" in lines
-    assert "| telnyx, 0 ms: ≥ 8× the SDK's speed | 10.0× | ✔ met |" in lines
-    assert "| telnyx: peak RSS ≤ 1.15× the raw floor's | 1.16× | ✘ missed |" in lines
-    assert "| twilio, 0 ms: ≥ 2× the SDK's speed | 2.2× | ✔ met |" in lines
-    assert "| twilio, 0 ms: ≤ 1.5× the raw floor's time | 1.60× | ✘ missed |" in lines
-    assert "| twilio, 0 ms: ≥ 2.5× the SDK's speed | 2.2× | ✘ missed |" in lines
-    assert "| twilio: peak RSS ≤ 1.15× the raw floor's | 1.10× | ✔ met |" in lines
+    assert f"| telnyx, 0 ms: ≥ 5{X} the SDK's speed | 10.0{X} | ✔ met |" in lines
+    assert f"| telnyx: peak RSS ≤ 1.2{X} the raw floor's | 1.16{X} | ✔ met |" in lines
+    assert f"| telnyx, 0 ms: ≤ 1.5{X} the raw floor's time | 1.25{X} | ✔ met |" in lines
+    assert f"| telnyx, 0 ms: ≥ 8{X} the SDK's speed | 10.0{X} | ✔ met |" in lines
+    assert f"| telnyx: peak RSS ≤ 1.15{X} the raw floor's | 1.16{X} | ✘ missed |" in lines
+    assert f"| twilio, 0 ms: ≥ 2{X} the SDK's speed | 2.2{X} | ✔ met |" in lines
+    assert f"| twilio, 0 ms: ≤ 1.5{X} the raw floor's time | 1.60{X} | ✘ missed |" in lines
+    assert f"| twilio, 0 ms: ≥ 2.5{X} the SDK's speed | 2.2{X} | ✘ missed |" in lines
+    assert f"| twilio: peak RSS ≤ 1.15{X} the raw floor's | 1.10{X} | ✔ met |" in lines
