@@ -3,25 +3,25 @@
 Enough pages ahead to keep the client busy while the network brings the next ones, and no
 more: each page ahead is a response body and its parsed records held in memory. The first
 page tells both sides of the trade: its round trip (request to parsed answer) and the time
-its records took to decode. A page costs the client more than its decoding: reading,
-parsing and checking it, and handing out its items, take about as long again (measured on a
-Telnyx listing of 10,000 records at 0 ms: 19 of its 51 ms of CPU decode records), so a page's
-whole cost is taken as :data:`COST_PER_DECODE` times its decode time, a little under what was
-measured, which errs towards a larger window. While the client spends that on one page,
-``round trip / page cost`` more can come back; the window is that plus the page being
-consumed, at most the caller's ``page_concurrency``.
+its records took to decode. A page costs the client more than its decoding: reading, parsing
+and checking it, and handing out its items, take more again (a Telnyx listing of 10,000
+records at 0 ms, ``benchmarks/cpu_split.py``: 18 of its 52 ms of CPU decode records, so a
+page costs 2.9 times its decoding). A page's whole cost is taken as :data:`COST_PER_DECODE`
+times its decode time, under what was measured, which errs towards a larger window. While
+the client spends that on one page, ``round trip / page cost`` more can come back; the
+window is that plus the page being consumed, at most the caller's ``page_concurrency``.
 
 At least :data:`MIN_WINDOW` pages: on loopback (the sandbox at 0 ms), where the listing's
 speed is the client's CPU, the model asks for 2 or 3, but 4 measured faster (a Telnyx
-listing of 10,000: 51.6 ms with 4 or 5 pages in flight, 53.4 with 2, 54.0 with 3) for the
-~0.4 MiB a page costs. The first listing of a process gets 4 too (its first round trip opens
-a connection and runs code for the first time: 2.7 ms instead of 0.8); at 20 ms a round trip
-it is the whole ``page_concurrency``. (The first version, ``round trip / decode time + 2``,
-kept 5 pages on loopback and 7 in a process's first listing: peak RSS 41.8 MiB where 4 pages
-hold 40.8, for the same speed; see ``benchmarks/RESULTS.md``.) The consumer's own pace is
-deliberately left out: a merged or fanned-out listing's consumer waits on other listings,
-which says nothing about this one's network, and the listing's memory budget already bounds
-what a slow consumer leaves waiting.
+listing of 10,000, ``benchmarks/window.py``: 50.8 ms with 4 pages in flight, 50.7 with 5,
+52.4 with 2, 52.9 with 3) for the ~0.4 MiB a page costs. The first listing of a process gets
+4 too (its first round trip opens a connection and runs code for the first time: 2.7 ms
+instead of 0.8); at 20 ms a round trip it is the whole ``page_concurrency``. (The first
+version, ``round trip / decode time + 2``, kept 5 pages on loopback and 7 in a process's
+first listing: peak RSS 41.8 MiB in the benchmark harness where 4 pages hold 40.7, for the
+same speed.) The consumer's own pace is deliberately left out: a merged or fanned-out
+listing's consumer waits on other listings, which says nothing about this one's network, and
+the listing's memory budget already bounds what a slow consumer leaves waiting.
 """
 
 from __future__ import annotations
