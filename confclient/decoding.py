@@ -40,7 +40,6 @@ __all__ = [
     "RetryRules",
     "api_error",
     "as_utc",
-    "seconds_duration",
     "decode_each",
     "json_array",
     "json_object",
@@ -49,6 +48,7 @@ __all__ = [
     "make_strict_converter",
     "parse_timestamp",
     "request_id_of",
+    "seconds_duration",
     "structure",
 ]
 
