@@ -19,7 +19,10 @@ from ._secrets import Redactor
 from .decoding import request_id_of
 from .errors import ResponseTooLargeError
 
-__all__ = ["NO_BODY", "Response", "decode_response", "read_body"]
+__all__ = ["NO_BODY", "Loads", "Response", "decode_response", "read_body"]
+
+Loads = Callable[[bytes | bytearray], Any]
+"""A body parser in place of the JSON decoder (it raises what the JSON decoder raises)."""
 
 # What decoding a body that is not JSON raises. RecursionError: the standard library's decoder
 # on a hostile, deeply nested body (orjson refuses those with a JSONDecodeError).
@@ -92,10 +95,12 @@ def decode_response(
     redactor: Redactor,
     *,
     pause_gc: bool = False,
+    loads: Loads | None = None,
 ) -> Response:
     """The response as the adapter sees it: JSON decoded, our secrets (``redactor``)
     redacted from what the server sent (a server, or a proxy, may echo the request back).
-    ``pause_gc``: parse with the cyclic collector paused (:mod:`confclient._gc`)."""
+    ``pause_gc``: parse with the cyclic collector paused (:mod:`confclient._gc`); ``loads``:
+    parse with it instead of the JSON decoder."""
     if redactor:
         raw = redactor.raw(raw)  # verbatim echoes, in any body
         redacted = redactor.headers(headers)
@@ -106,7 +111,9 @@ def decode_response(
     if raw:
         try:
             with paused_gc(pause_gc):
-                data = _json.loads(raw)
+                # An error body is the adapter's error parser's, as JSON, whatever ``loads``.
+                ok = loads is not None and 200 <= status < 300
+                data = loads(raw) if ok else _json.loads(raw)  # type: ignore[misc]
         except NOT_JSON:
             text = raw[:500].decode("utf-8", "replace")
     if redactor and data is not NO_BODY and not 200 <= status < 300 and b"\\" in raw:

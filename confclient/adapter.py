@@ -32,6 +32,7 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._builder import trusted_builder
+    from ._frozen import LazyRecord
     from ._lookup import find_in_regions
     from ._options import ServiceOptions, TransportSettings
     from ._page import Cursor, DeferredItems, RawPage
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
         load_ed25519_public_key,
         unix_seconds,
     )
+    from ._typed import PageBody, TypedBody, TypedPages
     from .decoding import (
         ErrorParser,
         HTTPAnswer,
@@ -109,6 +111,10 @@ _LAZY: dict[str, str] = {
     "RawPage": "_page",
     "RecordCodec": "decoding",
     "HTTPAnswer": "decoding",
+    "LazyRecord": "_frozen",
+    "PageBody": "_typed",
+    "TypedBody": "_typed",
+    "TypedPages": "_typed",
     "Response": "transport",
     "RetryRules": "_retry",
     "ServiceOptions": "_options",
@@ -151,7 +157,9 @@ __all__ = [
     "FrozenDict",
     "FrozenList",
     "HTTPAnswer",
+    "LazyRecord",
     "ListQuery",
+    "PageBody",
     "PageSource",
     "Pager",
     "ParticipantQuery",
@@ -162,6 +170,8 @@ __all__ = [
     "ServiceOptions",
     "Transport",
     "TransportSettings",
+    "TypedBody",
+    "TypedPages",
     "WEBHOOKS_INSTALL_HINT",
     "api_error",
     "as_bytes",

@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import functools
-import operator
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -21,6 +19,7 @@ import attrs
 import cattrs
 
 from ._page import DeferredItems
+from ._record_ids import json_record_ids, typed_record_ids
 from ._request_id import REQUEST_ID_HEADERS, request_id_of
 from ._retry import NO_RULES, RetryRules, parse_retry_after, rate_limit_of
 from ._strict import (
@@ -30,6 +29,7 @@ from ._strict import (
     seconds_duration,
     structure,
 )
+from ._typed import PageBody, TypedBody
 from .errors import APIError, DecodeError, ErrorDetail, RateLimitError, error_class_for_status
 
 __all__ = [
@@ -184,6 +184,9 @@ def json_array(
 
 FastDecoder = Callable[[Any, str | None], T | None]
 """``fast(record, data_region)``: the common case decoded in one pass, or ``None``."""
+TypedDecoder = Callable[[Any, "tuple[str | None, PageBody]"], T | None]
+"""A typed record (:class:`~confclient.adapter.TypedPages`) and ``(data_region, page)`` to an
+item whose ``raw`` is ``LazyRecord(page, record)``, or ``None`` to decline it."""
 SlowDecoder = Callable[[Any, str, int, Mapping[str, Any], str | None], T]
 """``slow(record, path, status, headers, data_region)``: the thorough way, raising the
 :class:`DecodeError` that names the field."""
@@ -213,27 +216,6 @@ def decode_each(
             if item is None:
                 items[index] = slow(records[index], f"{key}[{index}]", status, headers, data_region)
     return tuple(items)  # type: ignore[arg-type]  # every None was replaced above
-
-
-@functools.cache  # one reader per id key, not one per page
-def _record_ids(id_key: str) -> Callable[[Sequence[Any]], tuple[object, ...]]:
-    """A page's record ids as the page guard compares them, read without decoding. An id
-    that is missing or not a string stands for itself alone (a fresh object): its record
-    is never taken for a repeat, and fails to decode when its turn comes."""
-    get_id = operator.itemgetter(id_key)
-
-    def record_ids(records: Sequence[Any]) -> tuple[object, ...]:
-        try:
-            ids = tuple(map(get_id, records))
-        except (KeyError, TypeError, IndexError):
-            ids = tuple(r.get(id_key) if type(r) is dict else None for r in records)
-        try:
-            "".join(ids)  # every id a string (join takes nothing else): checked in C, 5x faster
-        except TypeError:
-            return tuple(id_ if isinstance(id_, str) else object() for id_ in ids)
-        return ids
-
-    return record_ids
 
 
 M = TypeVar("M")
@@ -334,19 +316,14 @@ class RecordCodec(Generic[T]):
         (see :class:`DeferredItems`); a bad record raises the :class:`DecodeError` naming
         it (``data[3].created_at``) when the listing reaches it."""
         fast, slow, headers = self.fast, self.slow, headers or {}
-
-        def decode_one(record: Any, index: int) -> T:
-            item = fast(record, data_region)
-            if item is None:
-                item = slow(record, f"{key}[{index}]", status, headers, data_region)
-            return item
+        decode_one = self._one_by_one(key, status, headers, data_region)
 
         def decode_page(page: Sequence[Any]) -> tuple[T, ...]:
             return decode_each(
                 page, key, fast, slow, status=status, headers=headers, data_region=data_region
             )
 
-        record_ids = None if self.id_key is None else _record_ids(self.id_key)
+        record_ids = None if self.id_key is None else json_record_ids(self.id_key)
         return DeferredItems(
             records,
             decode_page,
@@ -354,6 +331,59 @@ class RecordCodec(Generic[T]):
             record_ids=record_ids,
             fast=(fast, data_region),
         )
+
+    def typed_deferred(
+        self,
+        body: TypedBody,
+        typed_fast: TypedDecoder[T],
+        key: str,
+        *,
+        status: int = 200,
+        headers: Mapping[str, Any] | None = None,
+        data_region: str | None = None,
+    ) -> DeferredItems[T]:
+        """:meth:`deferred` for a page msgspec decoded (:class:`~confclient.adapter.TypedPages`):
+        ``typed_fast(record, (data_region, page))`` builds an item from a typed record (its
+        ``raw`` a :class:`~confclient.adapter.LazyRecord`) or declines (``None``); a declined
+        record is decoded from its JSON object as :meth:`deferred` decodes it, raising the
+        :class:`DecodeError` that names the field."""
+        if self.id_key is None:
+            raise TypeError(f"{self.provider}: typed pages need the records' id key")
+        page = body.page
+        by_json = self._one_by_one(key, status, headers or {}, data_region)
+        context = (data_region, page)
+
+        def decode_one(record: Any, index: int) -> T:
+            return by_json(page.dicts()[index], index)
+
+        def decode_page(records: Sequence[Any]) -> tuple[T, ...]:
+            return tuple(
+                typed_fast(record, context) or decode_one(record, index)
+                for index, record in enumerate(records)
+            )
+
+        return DeferredItems(
+            body.records,
+            decode_page,
+            decode_one=decode_one,
+            record_ids=typed_record_ids(self.id_key),
+            fast=(typed_fast, context),
+        )
+
+    def _one_by_one(
+        self, key: str, status: int, headers: Mapping[str, Any], data_region: str | None
+    ) -> Callable[[Any, int], T]:
+        """Record ``index`` of a page's JSON (``body[key]``): the fast path, else the strict
+        one, which raises the :class:`DecodeError` naming the field."""
+        fast, slow = self.fast, self.slow
+
+        def decode_one(record: Any, index: int) -> T:
+            item = fast(record, data_region)
+            if item is None:
+                item = slow(record, f"{key}[{index}]", status, headers, data_region)
+            return item
+
+        return decode_one
 
     def one(
         self,

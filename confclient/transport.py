@@ -20,8 +20,12 @@ It owns (or borrows) one aiohttp session, and for every request it:
 * logs method, URL, status, attempt and elapsed time to ``logging.getLogger("confclient")``,
   never a header, so credentials stay out of logs.
 
-The transport decodes JSON but interprets nothing: adapters turn a :class:`Response` into
-records or errors with pure functions.
+The transport decodes JSON (or hands the body to the adapter's ``loads``) but interprets
+nothing: adapters turn a :class:`Response` into records or errors with pure functions.
+
+Long: one request's whole life (session, pinning, retries, deadline, body, redaction, errors)
+is one loop whose steps share its state; the pure decisions already live elsewhere
+(:mod:`confclient._retry`, :mod:`confclient._urls`, :mod:`confclient._response`).
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from ._options import (
     TransportOptions,
     describe_timeout,
 )
-from ._response import NO_BODY, Response, decode_response, read_body
+from ._response import NO_BODY, Loads, Response, decode_response, read_body
 from ._retry import NO_RULES, RetryPolicy, RetryRules, next_wait, parse_retry_after
 from ._secrets import RedactedStr, Redactor, check_credential, unprintable_in
 from ._session import OWN_REQUEST_SETTINGS, LoopSession
@@ -208,6 +212,7 @@ class Transport:
         *,
         json: Any = None,
         retry_unsafe: bool = False,
+        loads: Loads | None = None,
     ) -> Response:
         """Send a request with retries; return the final :class:`Response`.
 
@@ -216,10 +221,12 @@ class Transport:
         :class:`UnsafeRedirectError` for a URL or redirect off the configured origin, and
         nothing but a :class:`ConfClientError` whatever happens underneath.
         ``retry_unsafe`` allows retrying a non-idempotent method the adapter made safe
-        (e.g. Telnyx create with a ``command_id``).
+        (e.g. Telnyx create with a ``command_id``). ``loads`` parses the body instead of the
+        JSON decoder (e.g. :attr:`TypedPages.loads <confclient.adapter.TypedPages.loads>`);
+        it raises what ``confclient._json.loads`` raises for a body that is not JSON.
         """
         try:
-            return await self._request(method, url, json, retry_unsafe)
+            return await self._request(method, url, json, retry_unsafe, loads)
         except ConfClientError:
             raise
         except Exception as exc:
@@ -233,7 +240,9 @@ class Transport:
                 f"{self._redactor.text(str(exc))[:300]}"
             ) from exc
 
-    async def _request(self, method: str, url: URL, json: Any, retry_unsafe: bool) -> Response:
+    async def _request(
+        self, method: str, url: URL, json: Any, retry_unsafe: bool, loads: Loads | None
+    ) -> Response:
         url = self.pin(url)
         method = method.upper()
         try:
@@ -258,7 +267,7 @@ class Transport:
             outcome: Response | TransportError
             try:
                 outcome = await self._attempt(
-                    session, method, url, headers, body, deadline, attempt, loop
+                    session, method, url, headers, body, deadline, attempt, loop, loads
                 )
             except TransportError as exc:
                 if self._loop_session.closed:  # our session was closed under the request
@@ -323,6 +332,7 @@ class Transport:
         deadline: float | None,
         attempt: int,
         loop: asyncio.AbstractEventLoop,
+        loads: Loads | None,
     ) -> Response:
         semaphore = self._loop_session.semaphore
         assert semaphore is not None
@@ -343,7 +353,9 @@ class Transport:
         try:
             if self._loop_session.closed:  # closed while this request waited for a slot
                 raise self._loop_session.closed_error(in_flight=True)
-            return await self._send(session, method, url, headers, body, deadline, attempt, loop)
+            return await self._send(
+                session, method, url, headers, body, deadline, attempt, loop, loads
+            )
         finally:
             semaphore.release()
 
@@ -357,6 +369,7 @@ class Transport:
         deadline: float | None,
         attempt: int,
         loop: asyncio.AbstractEventLoop,
+        loads: Loads | None,
     ) -> Response:
         timeout = self.timeout
         total = timeout.total
@@ -408,7 +421,14 @@ class Transport:
                 f"{type(exc).__name__}: {self._redactor.text(str(exc))}"
             ) from exc
         return decode_response(
-            method, url, status, resp_headers, raw, self._redactor, pause_gc=self.pause_gc
+            method,
+            url,
+            status,
+            resp_headers,
+            raw,
+            self._redactor,
+            pause_gc=self.pause_gc,
+            loads=loads,
         )
 
 

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
 from confclient import Conference, InvalidRequestError
-from confclient.adapter import ListQuery, RawPage
+from confclient.adapter import ListQuery, RawPage, TypedBody
 
 from .params import MAX_PAGE_NUMBER, build_list_params, check_saved_query
-from .records import CONFERENCES, TelnyxPageMeta, parse_error
+from .records import CONFERENCES, TelnyxPageMeta, decode_typed, parse_error
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -114,11 +114,19 @@ def parse_page(
     mapped error."""
     if not 200 <= status < 300:
         raise parse_error(status, headers, data, text, method=method, url=url)
-    records, meta = parse_envelope(status, headers, data, text)
     params = dict(cursor["q"])  # checked when the request was made (page_params)
-    items = CONFERENCES.deferred(
-        records, "data", status=status, headers=headers, data_region=params.get("region")
-    )
+    region = params.get("region")
+    items: Sequence[Conference]
+    if type(data) is TypedBody:  # msgspec decoded it (TYPED_CONFERENCES.loads)
+        meta = TelnyxPageMeta() if data.meta is None else TelnyxPageMeta(**data.meta)
+        items = CONFERENCES.typed_deferred(
+            data, decode_typed, "data", status=status, headers=headers, data_region=region
+        )
+    else:
+        records, meta = parse_envelope(status, headers, data, text)
+        items = CONFERENCES.deferred(
+            records, "data", status=status, headers=headers, data_region=region
+        )
     return numbered_page(
         items,
         meta,

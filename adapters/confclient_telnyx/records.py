@@ -23,8 +23,11 @@ from confclient import (
     ErrorSource,
 )
 from confclient.adapter import (
+    LazyRecord,
+    PageBody,
     RecordCodec,
     RetryRules,
+    TypedPages,
     api_error,
     as_utc,
     make_strict_converter,
@@ -34,11 +37,13 @@ from confclient.adapter import (
 __all__ = [
     "PROVIDER",
     "RETRY_RULES",
+    "TYPED_CONFERENCES",
     "TelnyxConference",
     "CONFERENCES",
     "TelnyxEndedBy",
     "TelnyxPageMeta",
     "decode_records",
+    "decode_typed",
     "make_converter",
     "parse_conference_response",
     "parse_error",
@@ -218,6 +223,63 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
     created, expires, updated_at = get("created_at"), get("expires_at"), get("updated_at")
     if type(created) is not str or type(expires) is not str:
         return None
+    return _finish(
+        id_,
+        name,
+        status,
+        region,
+        created,
+        expires,
+        updated_at,
+        end_reason,
+        ended_by_id,
+        connection_id,
+        data_region,
+        record,  # ours alone (just decoded): Conference.raw freezes it when first read
+    )
+
+
+def decode_typed(record: Any, context: tuple[str | None, PageBody]) -> Conference | None:
+    """A record msgspec decoded (:data:`TYPED_CONFERENCES`: every JSON type already checked,
+    timestamps still strings) to a :class:`Conference`, or ``None`` where the fast path
+    would decline it too; ``raw`` is parsed from the page when first read."""
+    id_ = record.id
+    if not id_:
+        return None
+    data_region, page = context
+    ended_by = record.ended_by
+    return _finish(
+        id_,
+        record.name,
+        record.status,
+        record.region,
+        record.created_at,
+        record.expires_at,
+        record.updated_at,
+        record.end_reason,
+        None if ended_by is None else ended_by.call_control_id,
+        record.connection_id,
+        data_region,
+        LazyRecord(page, record),
+    )
+
+
+def _finish(
+    id_: str,
+    name: str,
+    status: str | None,
+    region: str | None,
+    created: str,
+    expires: str,
+    updated_at: str | None,
+    end_reason: str | None,
+    ended_by_id: str | None,
+    connection_id: str | None,
+    data_region: str | None,
+    raw: object,
+) -> Conference | None:
+    """The common tail of both fast paths: values of the documented JSON types to a
+    :class:`Conference` (``None`` for a timestamp ``datetime.fromisoformat`` refuses)."""
     try:
         created_at = _fromisoformat(created)
         if created_at.tzinfo is not UTC:
@@ -226,9 +288,11 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
         if expires_at.tzinfo is not UTC:
             expires_at = as_utc(expires_at)
         if updated_at is not None:
-            updated_at = _fromisoformat(updated_at)
-            if updated_at.tzinfo is not UTC:
-                updated_at = as_utc(updated_at)
+            updated = _fromisoformat(updated_at)
+            if updated.tzinfo is not UTC:
+                updated = as_utc(updated)
+        else:
+            updated = None
     except (TypeError, ValueError):
         return None
     conference: Conference = _build(
@@ -238,12 +302,12 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
         region,
         created_at,
         expires_at,
-        updated_at,
+        updated,
         None if end_reason is None else END_REASON_MAP.get(end_reason, _UNKNOWN_END),
         ended_by_id,
         connection_id,
         data_region,
-        record,  # ours alone (just decoded): Conference.raw freezes it when first read
+        raw,
     )
     return conference
 
@@ -315,6 +379,10 @@ CONFERENCES: Final[RecordCodec[Conference]] = RecordCodec(
     PROVIDER, parse_error, _converter, _decode_fast, _decode_slow, id_key="id"
 )
 """How Telnyx conference records decode (envelopes, errors, the fast and the strict path)."""
+
+
+TYPED_CONFERENCES: Final = TypedPages(TelnyxConference, "data", TelnyxPageMeta)
+"""List pages decoded by msgspec when it is installed (the ``speed`` extra)."""
 
 
 def parse_conference_response(

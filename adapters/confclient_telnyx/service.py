@@ -49,7 +49,13 @@ from .participant_pages import (
     participant_page_params,
 )
 from .participant_records import parse_participant_response
-from .records import PROVIDER, RETRY_RULES, parse_conference_response, parse_error
+from .records import (
+    PROVIDER,
+    RETRY_RULES,
+    TYPED_CONFERENCES,
+    parse_conference_response,
+    parse_error,
+)
 
 __all__ = ["DEFAULT_BASE_URL", "TelnyxConferenceService"]
 
@@ -138,7 +144,7 @@ class TelnyxConferenceService(BaseConferenceService):
     async def fetch_page(self, cursor: Any) -> RawPage[Conference]:
         """Fetch the page a cursor names (the :class:`confclient.paging.PageSource` hook)."""
         url = self._transport.url("conferences", params=page_params(cursor))
-        response = await self._transport.request("GET", url)
+        response = await self._transport.request("GET", url, loads=TYPED_CONFERENCES.loads)
         return parse_page(
             response.status,
             response.headers,

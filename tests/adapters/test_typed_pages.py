@@ -1,0 +1,158 @@
+"""Telnyx list pages decoded by msgspec (``TYPED_CONFERENCES``, the ``speed`` extra): the
+typed path builds exactly what the fast and strict paths build, declines what they decline,
+and gives every page it cannot type to them; ``raw`` is parsed from the page when read."""
+
+from __future__ import annotations
+
+import copy
+import os
+import pickle
+from typing import Any
+
+import attrs
+import orjson
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+
+import confclient_telnyx.records as telnyx_records
+from confclient import Conference
+from confclient._typed import TypedBody
+from confclient.sandbox import Sandbox
+from tests._conferences import assert_deep_frozen
+from tests.adapters._fast_vs_strict import check_same, fields_of, mutated, use_builder
+
+if os.environ.get("CI") != "true":  # CI must run these: the dev extra installs msgspec
+    pytest.importorskip("msgspec")
+
+TYPED = telnyx_records.TYPED_CONFERENCES
+RECORDS = Sandbox(seed=3, size=300).telnyx_records("US")
+
+
+@pytest.fixture(autouse=True, params=["native", "portable"])
+def builder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    return use_builder(str(request.param), Conference, (telnyx_records,), monkeypatch)
+
+
+def _typed(body: bytes) -> TypedBody:
+    loads = TYPED.loads
+    assert loads is not None
+    typed = loads(body)
+    assert type(typed) is TypedBody, typed
+    return typed
+
+
+def _typed_path(record: Any, region: str | None) -> Conference | None:
+    """The typed path on one record: ``None`` where it declines or cannot type the page (the
+    record then goes the fast and strict way, checked by ``check_same``)."""
+    loads = TYPED.loads
+    assert loads is not None
+    body = loads(orjson.dumps({"data": [record]}))
+    if type(body) is not TypedBody:
+        return None
+    return telnyx_records.decode_typed(body.records[0], (region, body.page))
+
+
+def _slow(record: Any) -> Conference:
+    native = telnyx_records.CONFERENCES.structure(
+        record, telnyx_records.TelnyxConference, "data[0]", status=200, headers={}
+    )
+    return telnyx_records.to_conference(native, record, data_region="US")
+
+
+def _stamps(conf: Conference) -> tuple[Any, ...]:
+    return (conf.created_at, conf.expires_at, conf.updated_at)
+
+
+def test_a_sandbox_page_is_typed_and_every_record_built_as_the_fast_path_builds_it() -> None:
+    page = _typed(orjson.dumps({"data": RECORDS, "meta": {"total_pages": 2}}))
+    assert page.meta == {
+        "total_pages": 2,
+        "total_results": None,
+        "page_number": None,
+        "page_size": None,
+    }
+    for record, typed in zip(RECORDS, page.records, strict=True):
+        built = telnyx_records.decode_typed(typed, ("US", page.page))
+        fast = telnyx_records._decode_fast(copy.deepcopy(record), "US")
+        assert built is not None
+        assert fast is not None
+        assert fields_of(built) == fields_of(fast)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=mutated(RECORDS, ("ended_by",)))
+def test_the_typed_path_agrees_with_cattrs(record: Any) -> None:
+    try:
+        body = orjson.dumps(record)
+    except orjson.JSONEncodeError:  # an integer past 64 bits: no server sends one here
+        assume(False)
+    assume(orjson.loads(body) == record)  # NaN and infinities are not JSON
+    check_same(_typed_path, _slow, record, _stamps)
+
+
+def test_raw_is_parsed_once_a_page_when_read_and_is_the_record() -> None:
+    page = _typed(orjson.dumps({"data": RECORDS[:3]}))
+    built = [telnyx_records.decode_typed(r, ("US", page.page)) for r in page.records]
+    assert page.page._dicts is None  # nothing parsed until raw is read
+    first, second, third = built
+    assert first is not None
+    assert second is not None
+    assert third is not None
+    assert second.raw == RECORDS[1]
+    parsed = page.page._dicts
+    assert parsed is not None
+    assert first.raw == RECORDS[0]
+    assert third.raw == RECORDS[2]
+    assert page.page._dicts is parsed  # once per page
+    assert_deep_frozen(first.raw)
+    with pytest.raises(TypeError):
+        first.raw["name"] = "changed"  # type: ignore[index]
+
+
+def test_a_typed_conference_pickles_evolves_compares_and_hashes_as_any_other() -> None:
+    page = _typed(orjson.dumps({"data": RECORDS[:1]}))
+    typed = telnyx_records.decode_typed(page.records[0], ("US", page.page))
+    fast = telnyx_records._decode_fast(copy.deepcopy(RECORDS[0]), "US")
+    assert typed is not None
+    assert fast is not None
+    assert typed == fast
+    assert hash(typed) == hash(fast)
+    again = pickle.loads(pickle.dumps(typed))
+    assert again == typed
+    assert again.raw == RECORDS[0]
+    renamed = attrs.evolve(typed, name="renamed")
+    assert renamed.name == "renamed"
+    assert renamed.raw == RECORDS[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"errors":[{"code":"10009","title":"Authentication failed"}]}', dict),
+        (b'{"data":[{"id":7,"name":"x"}]}', dict),  # a wrong type: today's path names it
+        (b'{"data":[{"id":"a"}],"meta":{"total_pages":"2"}}', dict),
+        (b'{"data":[],"meta":{"total_pages":0}}', TypedBody),
+    ],
+)
+def test_what_cannot_be_typed_comes_back_as_the_json_decoder_returns_it(
+    body: bytes, expected: type
+) -> None:
+    loads = TYPED.loads
+    assert loads is not None
+    decoded = loads(body)
+    assert type(decoded) is expected
+    if expected is dict:
+        assert decoded == orjson.loads(body)
+
+
+@pytest.mark.parametrize("body", [b'{"data":[', b"<html>busy</html>", b""])
+def test_a_body_that_is_not_json_raises_what_the_json_decoder_raises(body: bytes) -> None:
+    loads = TYPED.loads
+    assert loads is not None
+    with pytest.raises(orjson.JSONDecodeError):
+        loads(body)
+
+
+def test_switched_off_there_is_no_body_decoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(TYPED, "enabled", False)
+    assert TYPED.loads is None
