@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
 from confclient import Conference, InvalidRequestError
-from confclient.adapter import ListQuery, RawPage, TypedBody
+from confclient.adapter import ListQuery, RawPage, RecordCodec, TypedBody, TypedDecoder
 
 from .params import MAX_PAGE_NUMBER, build_list_params, check_saved_query
 from .records import CONFERENCES, TelnyxPageMeta, decode_typed, parse_error
@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "check_cursor",
     "check_resumed_query",
+    "deferred_items",
     "first_cursor",
     "list_order",
     "numbered_page",
@@ -115,24 +116,40 @@ def parse_page(
     if not 200 <= status < 300:
         raise parse_error(status, headers, data, text, method=method, url=url)
     params = dict(cursor["q"])  # checked when the request was made (page_params)
-    region = params.get("region")
-    items: Sequence[Conference]
-    if type(data) is TypedBody:  # msgspec decoded it (TYPED_CONFERENCES.loads)
-        meta = TelnyxPageMeta() if data.meta is None else TelnyxPageMeta(**data.meta)
-        items = CONFERENCES.typed_deferred(
-            data, decode_typed, "data", status=status, headers=headers, data_region=region
-        )
-    else:
-        records, meta = parse_envelope(status, headers, data, text)
-        items = CONFERENCES.deferred(
-            records, "data", status=status, headers=headers, data_region=region
-        )
+    items, meta = deferred_items(
+        CONFERENCES, decode_typed, status, headers, data, text, params.get("region")
+    )
     return numbered_page(
         items,
         meta,
         cursor["n"],
         int(params.get("page[size]", DEFAULT_PAGE_SIZE)),
         lambda number: page_cursor(cursor, number),
+    )
+
+
+def deferred_items(
+    codec: RecordCodec[T],
+    typed: TypedDecoder[T],
+    status: int,
+    headers: Mapping[str, Any],
+    data: object,
+    text: str,
+    data_region: str | None,
+) -> tuple[Sequence[T], TelnyxPageMeta]:
+    """A success list page's items, decoded as the pager hands them out, and its meta:
+    from the typed records when msgspec typed the page (a ``TypedPages.loads`` body), from
+    its JSON otherwise."""
+    if type(data) is TypedBody:
+        meta = TelnyxPageMeta() if data.meta is None else TelnyxPageMeta(**data.meta)
+        items = codec.typed_deferred(
+            data, typed, "data", status=status, headers=headers, data_region=data_region
+        )
+        return items, meta
+    records, meta = codec.envelope(status, headers, data, text, key="data", meta=TelnyxPageMeta)
+    return (
+        codec.deferred(records, "data", status=status, headers=headers, data_region=data_region),
+        meta,
     )
 
 

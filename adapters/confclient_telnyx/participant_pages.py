@@ -17,10 +17,10 @@ from typing import Any, Final
 from confclient import InvalidRequestError, Participant, UnsupportedFilterError
 from confclient.adapter import ParticipantQuery, RawPage, page_size_for
 
-from .pages import DEFAULT_PAGE_SIZE, numbered_page
+from .pages import DEFAULT_PAGE_SIZE, deferred_items, numbered_page
 from .params import MAX_PAGE_NUMBER, MAX_PAGE_SIZE, REGIONS, canonical_region
-from .participant_records import PARTICIPANTS
-from .records import PROVIDER, TelnyxPageMeta, parse_error
+from .participant_records import PARTICIPANTS, decode_typed
+from .records import PROVIDER, parse_error
 
 __all__ = [
     "FILTERS",
@@ -202,12 +202,7 @@ def parse_participant_page(
     :class:`NotFoundError`)."""
     if not 200 <= status < 300:
         raise parse_error(status, headers, data, text, method=method, url=url)
-    records, meta = PARTICIPANTS.envelope(
-        status, headers, data, text, key="data", meta=TelnyxPageMeta
-    )
-    items = PARTICIPANTS.deferred(
-        records, "data", status=status, headers=headers, data_region=region
-    )
+    items, meta = deferred_items(PARTICIPANTS, decode_typed, status, headers, data, text, region)
     return numbered_page(
         items,
         meta,

@@ -19,7 +19,10 @@ import cattrs
 
 from confclient import DecodeError, Participant, ParticipantStatus
 from confclient.adapter import (
+    LazyRecord,
+    PageBody,
     RecordCodec,
+    TypedPages,
     as_utc,
     make_strict_converter,
     trusted_builder,
@@ -30,8 +33,10 @@ from .records import PROVIDER, TelnyxPageMeta, parse_error
 __all__ = [
     "PARTICIPANTS",
     "STATUS_MAP",
+    "TYPED_PARTICIPANTS",
     "TelnyxParticipant",
     "TelnyxParticipantConference",
+    "decode_typed",
     "make_converter",
     "parse_participant_response",
     "to_participant",
@@ -202,6 +207,69 @@ def _decode_fast(record: object, data_region: str | None) -> Participant | None:
                 return None
         coaching = bool(whisper)
     created_at, updated_at = get("created_at"), get("updated_at")
+    return _finish(
+        id_,
+        conference_id,
+        call_control_id,
+        label,
+        status,
+        muted,
+        on_hold,
+        coaching,
+        end_on_exit,
+        created_at,
+        updated_at,
+        data_region,
+        record,  # ours alone (just decoded): Participant.raw freezes it when first read
+    )
+
+
+def decode_typed(record: Any, context: tuple[str | None, PageBody]) -> Participant | None:
+    """A record msgspec decoded (:data:`TYPED_PARTICIPANTS`: every JSON type already
+    checked, timestamps still strings) to a :class:`Participant`, or ``None`` where the fast
+    path would decline it too; ``raw`` is parsed from the page when first read."""
+    id_ = record.id
+    if not id_:
+        return None
+    data_region, page = context
+    conference_id, conference = record.conference_id, record.conference
+    if conference_id is None and conference is not None:
+        conference_id = conference.id
+    whisper = record.whisper_call_control_ids
+    return _finish(
+        id_,
+        conference_id,
+        record.call_control_id,
+        record.label,
+        record.status,
+        record.muted,
+        record.on_hold,
+        None if whisper is None else bool(whisper),
+        record.end_conference_on_exit,
+        record.created_at,
+        record.updated_at,
+        data_region,
+        LazyRecord(page, record),
+    )
+
+
+def _finish(
+    id_: str,
+    conference_id: str | None,
+    call_control_id: str | None,
+    label: str | None,
+    status: str | None,
+    muted: bool | None,
+    on_hold: bool | None,
+    coaching: bool | None,
+    end_on_exit: bool | None,
+    created_at: Any,
+    updated_at: Any,
+    data_region: str | None,
+    raw: object,
+) -> Participant | None:
+    """The common tail of both fast paths: values of the documented JSON types to a
+    :class:`Participant` (``None`` for a timestamp ``datetime.fromisoformat`` refuses)."""
     try:
         if created_at is not None:
             created_at = _fromisoformat(created_at)
@@ -228,7 +296,7 @@ def _decode_fast(record: object, data_region: str | None) -> Participant | None:
         updated_at if neutral is _LEFT else None,
         updated_at,
         data_region,
-        record,  # ours alone (just decoded): Participant.raw freezes it when first read
+        raw,
     )
     return participant
 
@@ -245,6 +313,9 @@ PARTICIPANTS: Final[RecordCodec[Participant]] = RecordCodec(
     PROVIDER, parse_error, _converter, _decode_fast, _decode_slow, id_key="id"
 )
 """How Telnyx participant records decode (envelopes, errors, the fast and the strict path)."""
+
+TYPED_PARTICIPANTS: Final = TypedPages(TelnyxParticipant, "data", TelnyxPageMeta)
+"""List pages decoded by msgspec when it is installed (the ``speed`` extra)."""
 
 
 def parse_participant_response(

@@ -48,7 +48,7 @@ from .participant_pages import (
     participant_page_cursor,
     participant_page_params,
 )
-from .participant_records import parse_participant_response
+from .participant_records import TYPED_PARTICIPANTS, parse_participant_response
 from .records import (
     PROVIDER,
     RETRY_RULES,
@@ -303,7 +303,7 @@ class _ParticipantPages:
         transport = self._service.transport
         params = participant_page_params(cursor, region)
         url = transport.url("conferences", cursor["c"], "participants", params=params)
-        response = await transport.request("GET", url)
+        response = await transport.request("GET", url, loads=TYPED_PARTICIPANTS.loads)
         page = parse_participant_page(
             response.status,
             response.headers,

@@ -1,6 +1,7 @@
-"""Telnyx list pages decoded by msgspec (``TYPED_CONFERENCES``, the ``speed`` extra): the
-typed path builds exactly what the fast and strict paths build, declines what they decline,
-and gives every page it cannot type to them; ``raw`` is parsed from the page when read."""
+"""Telnyx list pages decoded by msgspec (``TYPED_CONFERENCES`` and ``TYPED_PARTICIPANTS``,
+the ``speed`` extra): the typed path builds exactly what the fast and strict paths build,
+declines what they decline, and gives every page it cannot type to them; ``raw`` is parsed
+from the page when read."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
+import confclient_telnyx.participant_records as participant_records
 import confclient_telnyx.records as telnyx_records
-from confclient import Conference
+from confclient import Conference, Participant
 from confclient._typed import TypedBody
 from confclient.sandbox import Sandbox
 from tests._conferences import assert_deep_frozen
@@ -28,9 +30,19 @@ TYPED = telnyx_records.TYPED_CONFERENCES
 RECORDS = Sandbox(seed=3, size=300).telnyx_records("US")
 
 
+_SANDBOX = Sandbox(seed=11, size=6)
+PARTICIPANT_RECORDS = [
+    record
+    for conference in _SANDBOX.telnyx_records("US")[:6]
+    for record in _SANDBOX.telnyx_participant_records(conference["id"])[:60]
+]
+
+
 @pytest.fixture(autouse=True, params=["native", "portable"])
 def builder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    return use_builder(str(request.param), Conference, (telnyx_records,), monkeypatch)
+    kind = str(request.param)
+    use_builder(kind, Participant, (participant_records,), monkeypatch)
+    return use_builder(kind, Conference, (telnyx_records,), monkeypatch)
 
 
 def _typed(body: bytes) -> TypedBody:
@@ -156,3 +168,45 @@ def test_a_body_that_is_not_json_raises_what_the_json_decoder_raises(body: bytes
 def test_switched_off_there_is_no_body_decoder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(TYPED, "enabled", False)
     assert TYPED.loads is None
+
+
+def _typed_participant(record: Any, region: str | None) -> Participant | None:
+    loads = participant_records.TYPED_PARTICIPANTS.loads
+    assert loads is not None
+    body = loads(orjson.dumps({"data": [record]}))
+    if type(body) is not TypedBody:
+        return None
+    return participant_records.decode_typed(body.records[0], (region, body.page))
+
+
+def _slow_participant(record: Any) -> Participant:
+    return participant_records._decode_slow(record, "data[0]", 200, {}, "US")
+
+
+def _participant_stamps(participant: Participant) -> tuple[Any, ...]:
+    return (participant.joined_at, participant.left_at, participant.updated_at)
+
+
+def test_every_sandbox_participant_is_typed_and_built_as_the_fast_path_builds_it() -> None:
+    loads = participant_records.TYPED_PARTICIPANTS.loads
+    assert loads is not None
+    page = loads(orjson.dumps({"data": PARTICIPANT_RECORDS}))
+    assert type(page) is TypedBody
+    for record, typed in zip(PARTICIPANT_RECORDS, page.records, strict=True):
+        built = participant_records.decode_typed(typed, ("US", page.page))
+        fast = participant_records._decode_fast(copy.deepcopy(record), "US")
+        assert built is not None
+        assert fast is not None
+        assert fields_of(built) == fields_of(fast)
+        assert built.raw == record
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=mutated(PARTICIPANT_RECORDS, ("conference",)))
+def test_the_typed_participant_path_agrees_with_cattrs(record: Any) -> None:
+    try:
+        body = orjson.dumps(record)
+    except orjson.JSONEncodeError:
+        assume(False)
+    assume(orjson.loads(body) == record)
+    check_same(_typed_participant, _slow_participant, record, _participant_stamps)

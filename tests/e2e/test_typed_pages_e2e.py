@@ -10,8 +10,9 @@ from typing import Any
 import orjson
 import pytest
 
+import confclient_telnyx.participant_records as participant_records
 import confclient_telnyx.records as telnyx_records
-from confclient import Conference, DecodeError
+from confclient import Conference, DecodeError, Participant
 from confclient.adapter import LazyRecord
 from confclient.sandbox import Sandbox
 from tests.adapters._fast_vs_strict import fields_of
@@ -87,3 +88,19 @@ async def test_a_wrong_json_type_is_the_same_decode_error_either_way(
     seen, error = await _until_error(sb)
     assert error.field == "data[20].name"
     assert len(seen) == 420
+
+
+async def test_the_same_participants_either_way(
+    sb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conference = sb.records("telnyx", "US")[1]["id"]  # one of the sandbox's large ones
+    listed = {}
+    for typed in (True, False):
+        monkeypatch.setattr(participant_records.TYPED_PARTICIPANTS, "enabled", typed)
+        async with sb.connect("telnyx") as svc:
+            listed[typed] = await svc.participants(conference, page_size=100).collect()
+    unread = vars(Participant)["raw"]._read
+    assert {type(unread(p, None)) for p in listed[True]} == {LazyRecord}
+    assert len(listed[True]) > 200
+    assert [fields_of(p) for p in listed[True]] == [fields_of(p) for p in listed[False]]
+    assert [p.raw for p in listed[True]] == sb.telnyx_participant_records(conference)
