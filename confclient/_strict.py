@@ -10,14 +10,13 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final, TypeVar
-
-import cattrs
-from cattrs.errors import ClassValidationError, IterableValidationError
-from cattrs.gen import make_dict_structure_fn
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ._request_id import request_id_of
 from .errors import DecodeError
+
+if TYPE_CHECKING:  # cattrs is imported when a converter is first made (the strict path)
+    import cattrs
 
 __all__ = ["as_utc", "make_strict_converter", "parse_timestamp", "seconds_duration", "structure"]
 
@@ -133,6 +132,9 @@ def make_strict_converter(*record_classes: type) -> cattrs.Converter:
     """A converter for a provider's attrs records: strict JSON types, ISO timestamps,
     unknown keys ignored, detailed errors (so the failing field can be named).
     """
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn
+
     converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=False)
     converter.register_structure_hook(str, _strict(str, "a string"))
     converter.register_structure_hook(int, _strict(int, "an integer"))
@@ -170,6 +172,9 @@ def structure(
     """``converter.structure(value, cls)``, any failure raised as a :class:`DecodeError`
     naming the field (``path`` is where ``value`` sits in the body, e.g. ``data[3]``).
     """
+    import cattrs  # loaded already: the converter is cattrs'
+    from cattrs.errors import ClassValidationError, IterableValidationError
+
     error: Exception
     try:
         return converter.structure(value, cls)

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
-import cattrs
 
 from ._page import DeferredItems
 from ._record_ids import json_record_ids, typed_record_ids
@@ -31,6 +30,9 @@ from ._strict import (
 )
 from ._typed import PageBody, TypedBody
 from .errors import APIError, DecodeError, ErrorDetail, RateLimitError, error_class_for_status
+
+if TYPE_CHECKING:  # cattrs is imported when a converter is first made (the strict path)
+    import cattrs
 
 __all__ = [
     "REQUEST_ID_HEADERS",
@@ -226,26 +228,38 @@ class RecordCodec(Generic[T]):
     """How one kind of a provider's records decodes (conferences, participants): the pieces
     every page parser puts together, written once.
 
-    ``converter`` is the provider's strict converter (:func:`make_strict_converter`), used
-    by the slow path and for envelopes; ``fast`` and ``slow`` decode one record (see
-    :func:`decode_each`); ``parse_error`` maps an error response.
+    ``converter`` is the provider's strict converter (:func:`make_strict_converter`), or a
+    function that makes it (called on first use), used by the slow path and for envelopes;
+    ``fast`` and ``slow`` decode one record (see :func:`decode_each`); ``parse_error`` maps
+    an error response.
     """
 
     provider: str
     parse_error: ErrorParser
-    converter: cattrs.Converter
+    converter: cattrs.Converter | Callable[[], cattrs.Converter]
     fast: FastDecoder[T]
     slow: SlowDecoder[T]
     #: The key of a record's id (``"id"``, ``"conference_sid"``): with it, :meth:`deferred`
     #: pages are checked for repeats before decoding and decoded one record at a time.
     id_key: str | None = None
+    _made: Any = attrs.field(default=None, init=False, repr=False, eq=False)
+
+    def strict_converter(self) -> cattrs.Converter:
+        """:attr:`converter`, made on first use when it is a function that makes one (so a
+        listing whose records all take a fast path never imports cattrs)."""
+        made = self._made
+        if made is None:
+            converter = self.converter
+            made = converter if hasattr(converter, "structure") else converter()
+            object.__setattr__(self, "_made", made)
+        return made  # type: ignore[no-any-return]
 
     def structure(
         self, value: object, cls: type[M], path: str, *, status: int, headers: Mapping[str, Any]
     ) -> M:
         """:func:`structure` with this provider's converter."""
         return structure(
-            self.converter,
+            self.strict_converter(),
             value,
             cls,
             path=path,

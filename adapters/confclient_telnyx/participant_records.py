@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import cattrs
 
 from confclient import DecodeError, Participant, ParticipantStatus
 from confclient.adapter import (
@@ -29,6 +28,9 @@ from confclient.adapter import (
 )
 
 from .records import PROVIDER, TelnyxPageMeta, parse_error
+
+if TYPE_CHECKING:  # made on first use (the strict path): a fast listing never needs it
+    import cattrs
 
 __all__ = [
     "PARTICIPANTS",
@@ -85,9 +87,6 @@ class TelnyxParticipant:
 def make_converter() -> cattrs.Converter:
     """The converter for participant records: strict types, ISO timestamps."""
     return make_strict_converter(TelnyxParticipantConference, TelnyxParticipant, TelnyxPageMeta)
-
-
-_converter = make_converter()
 
 
 def to_participant(
@@ -310,7 +309,7 @@ def _decode_slow(
 
 
 PARTICIPANTS: Final[RecordCodec[Participant]] = RecordCodec(
-    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow, id_key="id"
+    PROVIDER, parse_error, make_converter, _decode_fast, _decode_slow, id_key="id"
 )
 """How Telnyx participant records decode (envelopes, errors, the fast and the strict path)."""
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import cattrs
 
 from confclient import (
     APIError,
@@ -33,6 +32,9 @@ from confclient.adapter import (
     make_strict_converter,
     trusted_builder,
 )
+
+if TYPE_CHECKING:  # made on first use (the strict path): a fast listing never needs it
+    import cattrs
 
 __all__ = [
     "PROVIDER",
@@ -116,9 +118,6 @@ class TelnyxPageMeta:
 def make_converter() -> cattrs.Converter:
     """The converter for Telnyx records: strict types, ISO timestamps, extra keys ignored."""
     return make_strict_converter(TelnyxEndedBy, TelnyxConference, TelnyxPageMeta)
-
-
-_converter = make_converter()
 
 
 def to_conference(
@@ -376,7 +375,7 @@ def parse_error(
 
 
 CONFERENCES: Final[RecordCodec[Conference]] = RecordCodec(
-    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow, id_key="id"
+    PROVIDER, parse_error, make_converter, _decode_fast, _decode_slow, id_key="id"
 )
 """How Telnyx conference records decode (envelopes, errors, the fast and the strict path)."""
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 import operator
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import cattrs
-from cattrs.gen import make_dict_structure_fn, override
 
 from confclient import DecodeError, Participant, ParticipantStatus
 from confclient.adapter import (
@@ -26,6 +24,9 @@ from confclient.adapter import (
 )
 
 from .records import PROVIDER, TwilioPageMeta, duration_of, parse_error
+
+if TYPE_CHECKING:  # made on first use (the strict path): a fast listing never needs it
+    import cattrs
 
 __all__ = [
     "PARTICIPANTS",
@@ -81,6 +82,8 @@ class TwilioParticipant:
 
 def make_converter() -> cattrs.Converter:
     """The converter for participant summaries (``from`` is a Python keyword: ``from_``)."""
+    from cattrs.gen import make_dict_structure_fn, override
+
     converter = make_strict_converter(TwilioPageMeta)
     structure = make_dict_structure_fn(TwilioParticipant, converter, from_=override(rename="from"))
 
@@ -91,9 +94,6 @@ def make_converter() -> cattrs.Converter:
 
     converter.register_structure_hook(TwilioParticipant, hook)
     return converter
-
-
-_converter = make_converter()
 
 
 def _field(path: str, name: str) -> str:
@@ -304,7 +304,7 @@ def _decode_slow(
 
 
 PARTICIPANTS: Final[RecordCodec[Participant]] = RecordCodec(
-    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow, id_key="participant_sid"
+    PROVIDER, parse_error, make_converter, _decode_fast, _decode_slow, id_key="participant_sid"
 )
 """How Twilio participant summaries decode (envelopes, errors, the fast and the strict path)."""
 

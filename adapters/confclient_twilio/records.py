@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import cattrs
 
 from confclient import (
     APIError,
@@ -29,6 +28,9 @@ from confclient.adapter import (
     seconds_duration,
     trusted_builder,
 )
+
+if TYPE_CHECKING:  # made on first use (the strict path): a fast listing never needs it
+    import cattrs
 
 __all__ = [
     "PROVIDER",
@@ -114,9 +116,6 @@ class TwilioPageMeta:
 def make_converter() -> cattrs.Converter:
     """The converter for Twilio records: strict types, ISO timestamps, extra keys ignored."""
     return make_strict_converter(TwilioConference, TwilioPageMeta)
-
-
-_converter = make_converter()
 
 
 def duration_of(seconds: int | None, path: str = "") -> timedelta | None:
@@ -342,7 +341,7 @@ def parse_error(
 
 
 CONFERENCES: Final[RecordCodec[Conference]] = RecordCodec(
-    PROVIDER, parse_error, _converter, _decode_fast, _decode_slow, id_key="conference_sid"
+    PROVIDER, parse_error, make_converter, _decode_fast, _decode_slow, id_key="conference_sid"
 )
 """How Twilio conference summaries decode (envelopes, errors, the fast and the strict path)."""
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 import os
 import pickle
+import subprocess
+import sys
 from typing import Any
 
 import attrs
@@ -210,3 +212,35 @@ def test_the_typed_participant_path_agrees_with_cattrs(record: Any) -> None:
         assume(False)
     assume(orjson.loads(body) == record)
     check_same(_typed_participant, _slow_participant, record, _participant_stamps)
+
+
+def test_a_typed_listing_never_imports_cattrs_which_the_strict_path_loads_when_needed() -> None:
+    """In a fresh interpreter: a typed page decodes without cattrs (its import and the
+    converters cost memory); a record the fast paths decline brings it in, and names the
+    field as always."""
+    code = """
+import sys, orjson
+import confclient_telnyx.pages as pages
+import confclient_telnyx.records as records
+from confclient import DecodeError
+record = {"id": "c1", "name": "n", "created_at": "2026-01-01T00:00:00Z",
+          "expires_at": "2026-01-01T01:00:00Z", "status": "init"}
+cursor = {"q": [["region", "US"]], "n": 1}
+typed = records.TYPED_CONFERENCES.loads(orjson.dumps({"data": [record], "meta": {}}))
+page = pages.parse_page(200, {}, typed, "", cursor)
+assert [c.id for c in page.items] == ["c1"], page.items
+assert "cattrs" not in sys.modules, "a typed page loaded cattrs"
+bad = orjson.loads(orjson.dumps({"data": [{**record, "created_at": "never"}]}))
+try:
+    list(pages.parse_page(200, {}, bad, "", cursor).items)
+except DecodeError as exc:
+    assert exc.field == "data[0].created_at", exc.field
+else:
+    raise AssertionError("no DecodeError")
+assert "cattrs" in sys.modules
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.stdout.strip() == "ok", done.stderr
