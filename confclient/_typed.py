@@ -34,7 +34,7 @@ try:
 except ImportError:  # the speed extra is not installed: every page goes today's way
     msgspec = None  # type: ignore[assignment]
 
-__all__ = ["AVAILABLE", "PageBody", "TypedBody", "TypedPages"]
+__all__ = ["AVAILABLE", "PageBody", "TypedBody", "TypedPages", "as_struct"]
 
 AVAILABLE = msgspec is not None
 """Whether msgspec is installed (``pip install "confclient[speed]"``)."""
@@ -75,16 +75,17 @@ class TypedBody:
     page: PageBody
 
 
-def _as_struct(cls: type, name: str) -> Any:
-    """A msgspec Struct with attrs class ``cls``'s fields and defaults; timestamps as
-    strings, nested attrs classes as structs; untracked by the cyclic collector."""
+def as_struct(cls: type, name: str, *, timestamps: type = str) -> Any:
+    """A msgspec Struct with attrs class ``cls``'s fields and defaults, nested attrs classes
+    as structs, untracked by the cyclic collector; timestamps as ``timestamps`` (``str``:
+    left to the adapter, to parse exactly as its fast path does)."""
     attrs.resolve_types(cls)
 
     def convert(kind: Any) -> Any:
         if kind is datetime:
-            return str
+            return timestamps
         if attrs.has(kind):
-            return _as_struct(kind, f"{name}_{kind.__name__}")
+            return as_struct(kind, f"{name}_{kind.__name__}", timestamps=timestamps)
         arguments = typing.get_args(kind)
         if arguments and typing.get_origin(kind) in (typing.Union, type(int | None)):
             return functools.reduce(operator.or_, [convert(a) for a in arguments])
@@ -119,8 +120,8 @@ class TypedPages:
             page = msgspec.defstruct(
                 f"{prefix}Page",
                 [
-                    (key, list[_as_struct(record, prefix)]),  # type: ignore[misc]
-                    (meta_key, _as_struct(meta, f"{prefix}Meta") | None, None),
+                    (key, list[as_struct(record, prefix)]),  # type: ignore[misc]
+                    (meta_key, as_struct(meta, f"{prefix}Meta") | None, None),
                 ],
                 gc=False,
             )

@@ -55,15 +55,25 @@ def _typed(body: bytes) -> TypedBody:
     return typed
 
 
-def _typed_path(record: Any, region: str | None) -> Conference | None:
-    """The typed path on one record: ``None`` where it declines or cannot type the page (the
-    record then goes the fast and strict way, checked by ``check_same``)."""
-    loads = TYPED.loads
-    assert loads is not None
-    body = loads(orjson.dumps({"data": [record]}))
-    if type(body) is not TypedBody:
-        return None
-    return telnyx_records.decode_typed(body.records[0], (region, body.page))
+def _through(typed_pages: Any, decode_typed: Any) -> Any:
+    """The typed path on one record: ``None`` where it declines or cannot type the page
+    (the record then goes the fast and strict way, checked by ``check_same``)."""
+
+    def typed_path(record: Any, region: str | None) -> Any:
+        loads = typed_pages.loads
+        assert loads is not None
+        body = loads(orjson.dumps({"data": [record]}))
+        if type(body) is not TypedBody:
+            return None
+        return decode_typed(body.records[0], (region, body.page))
+
+    return typed_path
+
+
+_typed_path = _through(TYPED, telnyx_records.decode_typed)
+_typed_participant = _through(
+    participant_records.TYPED_PARTICIPANTS, participant_records.decode_typed
+)
 
 
 def _slow(record: Any) -> Conference:
@@ -170,15 +180,6 @@ def test_a_body_that_is_not_json_raises_what_the_json_decoder_raises(body: bytes
 def test_switched_off_there_is_no_body_decoder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(TYPED, "enabled", False)
     assert TYPED.loads is None
-
-
-def _typed_participant(record: Any, region: str | None) -> Participant | None:
-    loads = participant_records.TYPED_PARTICIPANTS.loads
-    assert loads is not None
-    body = loads(orjson.dumps({"data": [record]}))
-    if type(body) is not TypedBody:
-        return None
-    return participant_records.decode_typed(body.records[0], (region, body.page))
 
 
 def _slow_participant(record: Any) -> Participant:
