@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-__all__ = ["FreezeOnRead", "FrozenDict", "FrozenList", "LazyRecord", "freeze"]
+__all__ = ["FreezeOnRead", "FrozenDict", "FrozenList", "freeze"]
 
 
 def _readonly(self: object, *args: object, **kwargs: object) -> NoReturn:
@@ -131,21 +131,6 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-class LazyRecord:
-    """What an item decoded from a typed page (:mod:`confclient._typed`) holds for ``raw``
-    until it is read: the page, which parses its own bytes once, and the typed record."""
-
-    __slots__ = ("page", "record")
-
-    def __init__(self, page: Any, record: object) -> None:
-        self.page = page
-        self.record = record
-
-    def resolve(self) -> Any:
-        """The JSON object the record was decoded from."""
-        return self.page.dict_of(self.record)
-
-
 class FreezeOnRead:
     """A slot whose value is frozen (:func:`freeze`) the first time it is read.
 
@@ -153,8 +138,8 @@ class FreezeOnRead:
     trusted constructor store a JSON object it owns as it is: nobody else holds that object,
     so freezing it later, once, gives what freezing it at once would have, and a value
     already frozen (whatever went through the class's own converter) is returned as it is.
-    A :class:`LazyRecord` (a record of a page msgspec decoded) is parsed from its page's
-    bytes first.
+    A ``(page, record)`` pair (a record of a page msgspec decoded, see
+    :mod:`confclient._typed`) is parsed from its page's bytes first.
     Reads after the first cost one type check.
     """
 
@@ -178,8 +163,10 @@ class FreezeOnRead:
             return self
         value = self._read(instance, owner)
         kind = type(value)
-        if kind is LazyRecord:  # a typed page's record: its JSON is parsed when first read
-            value = value.resolve()
+        if kind is tuple and len(value) == 2 and hasattr(value[0], "dict_of"):
+            # (page, record): a typed page's record (:mod:`confclient._typed`), its JSON
+            # parsed from the page's bytes when first read. A tuple: made in C, per record.
+            value = value[0].dict_of(value[1])
             kind = type(value)
         if kind is dict or kind is list:
             value = freeze(value)

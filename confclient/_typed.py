@@ -12,7 +12,7 @@ today's path, with its :class:`~confclient.errors.DecodeError` naming the field,
 The records are structs made from the adapter's own attrs record class (same fields, same
 defaults), except that timestamps stay strings: the adapter parses them as its fast path
 does, so both paths accept and build exactly the same things. ``raw`` is not parsed with
-the page: a :class:`LazyRecord` stands for it, parsed (from the page's own bytes, once per
+the page: the pair ``(page, record)`` stands for it, parsed (from the page's own bytes, once per
 page) when it is first read.
 """
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import operator
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -75,10 +75,13 @@ class TypedBody:
     page: PageBody
 
 
-def as_struct(cls: type, name: str, *, timestamps: type = str) -> Any:
+def as_struct(
+    cls: type, name: str, *, timestamps: type = str, renames: Mapping[str, str] | None = None
+) -> Any:
     """A msgspec Struct with attrs class ``cls``'s fields and defaults, nested attrs classes
     as structs, untracked by the cyclic collector; timestamps as ``timestamps`` (``str``:
-    left to the adapter, to parse exactly as its fast path does)."""
+    left to the adapter, to parse exactly as its fast path does); ``renames``: the JSON key
+    of a field whose name differs (``{"from_": "from"}``)."""
     attrs.resolve_types(cls)
 
     def convert(kind: Any) -> Any:
@@ -95,12 +98,12 @@ def as_struct(cls: type, name: str, *, timestamps: type = str) -> Any:
             return origin[converted[0]] if len(converted) == 1 else origin[converted]
         return kind
 
-    fields = [
-        (field.name, convert(field.type))
-        if field.default is attrs.NOTHING
-        else (field.name, convert(field.type), field.default)
-        for field in attrs.fields(cls)
-    ]
+    renames = renames or {}
+    fields = []
+    for field in attrs.fields(cls):
+        default = msgspec.NODEFAULT if field.default is attrs.NOTHING else field.default
+        spec = msgspec.field(default=default, name=renames.get(field.name))
+        fields.append((field.name, convert(field.type), spec))
     return msgspec.defstruct(name, fields, gc=False)
 
 
@@ -108,10 +111,19 @@ class TypedPages:
     """The typed decoding of one kind of list page: records under ``key`` (of attrs class
     ``record``), paging information under ``meta_key`` (attrs class ``meta``, optional).
 
-    :attr:`loads` is ``None`` when msgspec is not installed (the transport then parses as
-    always). :attr:`enabled` switches it off at run time (tests run both ways)."""
+    ``renames`` as :func:`as_struct` takes them. :attr:`loads` is ``None`` when msgspec
+    is not installed (the transport then parses as always). :attr:`enabled` switches it
+    off at run time (tests run both ways)."""
 
-    def __init__(self, record: type, key: str, meta: type, meta_key: str = "meta") -> None:
+    def __init__(
+        self,
+        record: type,
+        key: str,
+        meta: type,
+        meta_key: str = "meta",
+        *,
+        renames: Mapping[str, str] | None = None,
+    ) -> None:
         self.key = key
         self.enabled = AVAILABLE
         self._decoder: Any = None
@@ -120,7 +132,7 @@ class TypedPages:
             page = msgspec.defstruct(
                 f"{prefix}Page",
                 [
-                    (key, list[as_struct(record, prefix)]),  # type: ignore[misc]
+                    (key, list[as_struct(record, prefix, renames=renames)]),  # type: ignore[misc]
                     (meta_key, as_struct(meta, f"{prefix}Meta") | None, None),
                 ],
                 gc=False,

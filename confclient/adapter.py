@@ -32,7 +32,6 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._builder import trusted_builder
-    from ._frozen import LazyRecord
     from ._lookup import find_in_regions
     from ._options import ServiceOptions, TransportSettings
     from ._page import Cursor, DeferredItems, RawPage
@@ -112,7 +111,6 @@ _LAZY: dict[str, str] = {
     "RawPage": "_page",
     "RecordCodec": "decoding",
     "HTTPAnswer": "decoding",
-    "LazyRecord": "_frozen",
     "PageBody": "_typed",
     "TypedBody": "_typed",
     "TypedPages": "_typed",
@@ -159,7 +157,6 @@ __all__ = [
     "FrozenDict",
     "FrozenList",
     "HTTPAnswer",
-    "LazyRecord",
     "ListQuery",
     "PageBody",
     "PageSource",

@@ -188,7 +188,7 @@ FastDecoder = Callable[[Any, str | None], T | None]
 """``fast(record, data_region)``: the common case decoded in one pass, or ``None``."""
 TypedDecoder = Callable[[Any, "tuple[str | None, PageBody]"], T | None]
 """A typed record (:class:`~confclient.adapter.TypedPages`) and ``(data_region, page)`` to an
-item whose ``raw`` is ``LazyRecord(page, record)``, or ``None`` to decline it."""
+item whose ``raw`` is the pair ``(page, record)``, or ``None`` to decline it."""
 SlowDecoder = Callable[[Any, str, int, Mapping[str, Any], str | None], T]
 """``slow(record, path, status, headers, data_region)``: the thorough way, raising the
 :class:`DecodeError` that names the field."""
@@ -358,7 +358,7 @@ class RecordCodec(Generic[T]):
     ) -> DeferredItems[T]:
         """:meth:`deferred` for a page msgspec decoded (:class:`~confclient.adapter.TypedPages`):
         ``typed_fast(record, (data_region, page))`` builds an item from a typed record (its
-        ``raw`` a :class:`~confclient.adapter.LazyRecord`) or declines (``None``); a declined
+        ``raw`` the pair ``(page, record)``) or declines (``None``); a declined
         record is decoded from its JSON object as :meth:`deferred` decodes it, raising the
         :class:`DecodeError` that names the field."""
         if self.id_key is None:

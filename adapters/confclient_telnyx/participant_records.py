@@ -18,7 +18,6 @@ import attrs
 
 from confclient import DecodeError, Participant, ParticipantStatus
 from confclient.adapter import (
-    LazyRecord,
     PageBody,
     RecordCodec,
     TypedPages,
@@ -248,7 +247,7 @@ def decode_typed(record: Any, context: tuple[str | None, PageBody]) -> Participa
         record.created_at,
         record.updated_at,
         data_region,
-        LazyRecord(page, record),
+        (page, record),  # raw: parsed from the page when first read
     )
 
 

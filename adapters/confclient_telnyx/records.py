@@ -22,7 +22,6 @@ from confclient import (
     ErrorSource,
 )
 from confclient.adapter import (
-    LazyRecord,
     PageBody,
     RecordCodec,
     RetryRules,
@@ -259,7 +258,7 @@ def decode_typed(record: Any, context: tuple[str | None, PageBody]) -> Conferenc
         None if ended_by is None else ended_by.call_control_id,
         record.connection_id,
         data_region,
-        LazyRecord(page, record),
+        (page, record),  # raw: parsed from the page when first read
     )
 
 

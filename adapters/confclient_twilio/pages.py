@@ -8,14 +8,14 @@ the configured origin (its transport's rule) and on the list resource (this modu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
 from confclient import Conference, InvalidRequestError, UnsafeRedirectError
-from confclient.adapter import ListQuery, RawPage, RecordCodec
+from confclient.adapter import ListQuery, RawPage, RecordCodec, TypedBody, TypedDecoder
 
 from .params import build_list_params
-from .records import CONFERENCES, TwilioPageMeta, parse_error
+from .records import CONFERENCES, TwilioPageMeta, decode_typed, parse_error
 
 __all__ = [
     "PAGING_PARAMS",
@@ -87,6 +87,7 @@ def parse_page(
     off the origin or the resource); or the mapped error."""
     return parse_list_page(
         CONFERENCES,
+        decode_typed,
         "conferences",
         status,
         headers,
@@ -100,6 +101,7 @@ def parse_page(
 
 def parse_list_page(
     codec: RecordCodec[T],
+    typed: TypedDecoder[T],
     key: str,
     status: int,
     headers: Mapping[str, Any],
@@ -110,12 +112,18 @@ def parse_list_page(
     method: str | None = None,
     url: str | None = None,
 ) -> RawPage[T]:
-    """Any Insights list answer (records under ``key``, decoded with ``codec``; the same
-    ``meta`` on every list resource): as :func:`parse_page` says."""
+    """Any Insights list answer (records under ``key``, decoded with ``codec``, or ``typed``
+    when msgspec typed the page; the same ``meta`` on every list resource): as
+    :func:`parse_page` says."""
     if not 200 <= status < 300:
         raise parse_error(status, headers, data, text, method=method, url=url)
-    records, meta = codec.envelope(status, headers, data, text, key=key, meta=TwilioPageMeta)
-    following = next_cursor(meta.next_page_url) if meta.next_page_url else None
     # Each summary says its own region: no data region to give.
-    items = codec.deferred(records, key, status=status, headers=headers)
+    items: Sequence[T]
+    if type(data) is TypedBody:  # msgspec typed it (a TypedPages.loads body)
+        meta = TwilioPageMeta() if data.meta is None else TwilioPageMeta(**data.meta)
+        items = codec.typed_deferred(data, typed, key, status=status, headers=headers)
+    else:
+        records, meta = codec.envelope(status, headers, data, text, key=key, meta=TwilioPageMeta)
+        items = codec.deferred(records, key, status=status, headers=headers)
+    following = next_cursor(meta.next_page_url) if meta.next_page_url else None
     return RawPage(items=items, next_cursor=following, number=meta.page)

@@ -22,7 +22,7 @@ from confclient.adapter import (
 
 from .pages import PAGING_PARAMS, check_same_query, parse_list_page
 from .params import MAX_PAGE_SIZE, check_conference_sid, check_saved_query
-from .participant_records import PARTICIPANTS
+from .participant_records import PARTICIPANTS, decode_typed
 from .records import PROVIDER
 
 __all__ = [
@@ -128,6 +128,7 @@ def parse_participant_page(
     off the origin or the resource); or the mapped error."""
     return parse_list_page(
         PARTICIPANTS,
+        decode_typed,
         "participants",
         status,
         headers,

@@ -16,7 +16,9 @@ import attrs
 
 from confclient import DecodeError, Participant, ParticipantStatus
 from confclient.adapter import (
+    PageBody,
     RecordCodec,
+    TypedPages,
     as_utc,
     make_strict_converter,
     seconds_duration,
@@ -30,8 +32,10 @@ if TYPE_CHECKING:  # made on first use (the strict path): a fast listing never n
 
 __all__ = [
     "PARTICIPANTS",
+    "TYPED_PARTICIPANTS",
     "STATUS_MAP",
     "TwilioParticipant",
+    "decode_typed",
     "make_converter",
     "parse_participant_response",
     "to_participant",
@@ -253,6 +257,74 @@ def _decode_fast(record: object, data_region: str | None) -> Participant | None:
         for leg in coached:
             if type(leg) is not str:
                 return None
+    return _finish(
+        sid,
+        conference_sid,
+        call_sid,
+        label,
+        call_status,
+        coach,
+        direction,
+        caller,
+        called,
+        joined_at,
+        left_at,
+        seconds,
+        region,
+        conference_region,
+        account_sid,
+        record,  # ours alone (just decoded): Participant.raw freezes it when first read
+    )
+
+
+def decode_typed(record: Any, context: tuple[str | None, PageBody]) -> Participant | None:
+    """A summary msgspec decoded (:data:`TYPED_PARTICIPANTS`: every JSON type already
+    checked, timestamps still strings) to a :class:`Participant`, or ``None`` where the
+    fast path would decline it too; ``raw`` is parsed from the page when first read."""
+    sid = record.participant_sid
+    if not sid:
+        return None
+    return _finish(
+        sid,
+        record.conference_sid,
+        record.call_sid,
+        record.label,
+        record.call_status,
+        record.is_coach,
+        record.call_direction,
+        record.from_,
+        record.to,
+        record.join_time,
+        record.leave_time,
+        record.duration_seconds,
+        record.participant_region,
+        record.conference_region,
+        record.account_sid,
+        (context[1], record),  # raw: parsed from the page when first read
+    )
+
+
+def _finish(
+    sid: str,
+    conference_sid: str | None,
+    call_sid: str | None,
+    label: str | None,
+    call_status: str | None,
+    coach: bool | None,
+    direction: str | None,
+    caller: str | None,
+    called: str | None,
+    joined_at: Any,
+    left_at: Any,
+    seconds: int | None,
+    region: str | None,
+    conference_region: str | None,
+    account_sid: str | None,
+    raw: object,
+) -> Participant | None:
+    """The common tail of both fast paths: values of the documented JSON types to a
+    :class:`Participant` (``None`` for a timestamp ``datetime.fromisoformat`` refuses or a
+    duration past timedelta's range)."""
     try:
         if joined_at is not None:
             joined_at = _fromisoformat(joined_at)
@@ -281,7 +353,7 @@ def _decode_fast(record: object, data_region: str | None) -> Participant | None:
         region,
         conference_region,
         account_sid,
-        record,  # ours alone (just decoded): Participant.raw freezes it when first read
+        raw,
     )
     return participant
 
@@ -307,6 +379,11 @@ PARTICIPANTS: Final[RecordCodec[Participant]] = RecordCodec(
     PROVIDER, parse_error, make_converter, _decode_fast, _decode_slow, id_key="participant_sid"
 )
 """How Twilio participant summaries decode (envelopes, errors, the fast and the strict path)."""
+
+TYPED_PARTICIPANTS: Final = TypedPages(
+    TwilioParticipant, "participants", TwilioPageMeta, renames={"from_": "from"}
+)
+"""List pages decoded by msgspec when it is installed (the ``speed`` extra)."""
 
 
 def parse_participant_response(

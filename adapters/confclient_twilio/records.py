@@ -1,6 +1,10 @@
 """Twilio Voice Insights conference summaries: native records, decoding, mapping.
 
 Pure functions of (status, headers, decoded body); no I/O.
+
+Long: one summary's rules in one place: the record class, the strict (cattrs) path, the two
+fast paths (from JSON, from msgspec's typed records) and their shared tail, which a property
+test holds to the strict path; split, each would be read against the others anyway.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from confclient import (
     ErrorDetail,
 )
 from confclient.adapter import (
+    PageBody,
     RecordCodec,
     RetryRules,
+    TypedPages,
     api_error,
     as_utc,
     make_strict_converter,
@@ -36,9 +42,11 @@ __all__ = [
     "PROVIDER",
     "RETRY_RULES",
     "CONFERENCES",
+    "TYPED_CONFERENCES",
     "TwilioConference",
     "TwilioPageMeta",
     "decode_records",
+    "decode_typed",
     "duration_of",
     "make_converter",
     "parse_conference_response",
@@ -263,7 +271,75 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
         tags = ()
     else:
         return None
-    created_at, started_at, ended_at = get("create_time"), get("start_time"), get("end_time")
+    return _finish(
+        sid,
+        account_sid,
+        name,
+        status,
+        end_reason,
+        ended_by,
+        mixer_region,
+        seconds,
+        max_participants,
+        unique,
+        max_concurrent,
+        tags,
+        get("create_time"),
+        get("start_time"),
+        get("end_time"),
+        record,  # ours alone (just decoded): Conference.raw freezes it when first read
+    )
+
+
+def decode_typed(record: Any, context: tuple[str | None, PageBody]) -> Conference | None:
+    """A summary msgspec decoded (:data:`TYPED_CONFERENCES`: every JSON type already
+    checked, timestamps still strings) to a :class:`Conference`, or ``None`` where the fast
+    path would decline it too; ``raw`` is parsed from the page when first read."""
+    sid = record.conference_sid
+    if not sid:
+        return None
+    tags = record.tags
+    return _finish(
+        sid,
+        record.account_sid,
+        record.friendly_name,
+        record.status,
+        record.end_reason,
+        record.ended_by,
+        record.mixer_region,
+        record.duration_seconds,
+        record.max_participants,
+        record.unique_participants,
+        record.max_concurrent_participants,
+        tuple(tags) if tags else (),
+        record.create_time,
+        record.start_time,
+        record.end_time,
+        (context[1], record),  # raw: parsed from the page when first read
+    )
+
+
+def _finish(
+    sid: str,
+    account_sid: str | None,
+    name: str | None,
+    status: str | None,
+    end_reason: str | None,
+    ended_by: str | None,
+    mixer_region: str | None,
+    seconds: int | None,
+    max_participants: int | None,
+    unique: int | None,
+    max_concurrent: int | None,
+    tags: tuple[str, ...],
+    created_at: Any,
+    started_at: Any,
+    ended_at: Any,
+    raw: object,
+) -> Conference | None:
+    """The common tail of both fast paths: values of the documented JSON types to a
+    :class:`Conference` (``None`` for a timestamp ``datetime.fromisoformat`` refuses or a
+    duration past timedelta's range)."""
     try:
         if created_at is not None:
             created_at = _fromisoformat(created_at)
@@ -297,7 +373,7 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
         max_concurrent,
         tags,
         mixer_region,
-        record,  # ours alone (just decoded): Conference.raw freezes it when first read
+        raw,
     )
     return conference
 
@@ -344,6 +420,9 @@ CONFERENCES: Final[RecordCodec[Conference]] = RecordCodec(
     PROVIDER, parse_error, make_converter, _decode_fast, _decode_slow, id_key="conference_sid"
 )
 """How Twilio conference summaries decode (envelopes, errors, the fast and the strict path)."""
+
+TYPED_CONFERENCES: Final = TypedPages(TwilioConference, "conferences", TwilioPageMeta)
+"""List pages decoded by msgspec when it is installed (the ``speed`` extra)."""
 
 
 def parse_conference_response(

@@ -39,8 +39,14 @@ from .participant_pages import (
     parse_participant_page,
     participant_path,
 )
-from .participant_records import parse_participant_response
-from .records import PROVIDER, RETRY_RULES, parse_conference_response, parse_error
+from .participant_records import TYPED_PARTICIPANTS, parse_participant_response
+from .records import (
+    PROVIDER,
+    RETRY_RULES,
+    TYPED_CONFERENCES,
+    parse_conference_response,
+    parse_error,
+)
 
 __all__ = ["DEFAULT_BASE_URL", "TwilioInsightsConferenceService"]
 
@@ -199,7 +205,9 @@ class TwilioInsightsConferenceService(BaseConferenceService):
 
     async def fetch_page(self, cursor: Any) -> RawPage[Conference]:
         """Fetch the page a cursor names (the :class:`confclient.paging.PageSource` hook)."""
-        response = await self._transport.request("GET", self._cursor_url(cursor))
+        response = await self._transport.request(
+            "GET", self._cursor_url(cursor), loads=TYPED_CONFERENCES.loads
+        )
         return parse_page(
             response.status,
             response.headers,
@@ -276,7 +284,9 @@ class _ParticipantPages:
         return self._service._cursor_url(cursor, self._list_path)
 
     async def fetch_page(self, cursor: Any) -> RawPage[Participant]:
-        response = await self._service.transport.request("GET", self._url(cursor))
+        response = await self._service.transport.request(
+            "GET", self._url(cursor), loads=TYPED_PARTICIPANTS.loads
+        )
         return parse_participant_page(
             response.status,
             response.headers,

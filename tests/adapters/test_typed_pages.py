@@ -19,6 +19,8 @@ from hypothesis import HealthCheck, assume, given, settings
 
 import confclient_telnyx.participant_records as participant_records
 import confclient_telnyx.records as telnyx_records
+import confclient_twilio.participant_records as twilio_participants
+import confclient_twilio.records as twilio_records
 from confclient import Conference, Participant
 from confclient._typed import TypedBody
 from confclient.sandbox import Sandbox
@@ -245,3 +247,97 @@ print("ok")
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
     )
     assert done.stdout.strip() == "ok", done.stderr
+
+
+# --- Twilio: conference and participant summaries --------------------------------------------
+
+_TWILIO = Sandbox(seed=5, size=200)
+TWILIO_CONFERENCES = _TWILIO.twilio_records("us1")
+TWILIO_PARTICIPANTS = [
+    record
+    for conference in TWILIO_CONFERENCES[:5]
+    for record in _TWILIO.twilio_participant_records(conference["conference_sid"])[:60]
+]
+TWILIO = {
+    "conferences": (
+        twilio_records.TYPED_CONFERENCES,
+        twilio_records,
+        "conferences",
+        TWILIO_CONFERENCES,
+    ),
+    "participants": (
+        twilio_participants.TYPED_PARTICIPANTS,
+        twilio_participants,
+        "participants",
+        TWILIO_PARTICIPANTS,
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def twilio_builders(builder: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_builder(builder, Conference, (twilio_records,), monkeypatch)
+    use_builder(builder, Participant, (twilio_participants,), monkeypatch)
+
+
+@pytest.mark.parametrize("kind", sorted(TWILIO))
+def test_every_twilio_sandbox_summary_is_typed_and_built_as_the_fast_path_builds_it(
+    kind: str,
+) -> None:
+    typed_pages, module, key, records = TWILIO[kind]
+    page = typed_pages.loads(orjson.dumps({key: records, "meta": {"page": 0}}))
+    assert type(page) is TypedBody
+    assert page.meta is not None
+    assert page.meta["page"] == 0
+    for record, typed in zip(records, page.records, strict=True):
+        built = module.decode_typed(typed, (None, page.page))
+        fast = module._decode_fast(copy.deepcopy(record), None)
+        assert built is not None
+        assert fast is not None
+        assert fields_of(built) == fields_of(fast)
+        assert built.raw == record
+
+
+def _twilio_path(kind: str) -> Any:
+    typed_pages, module, key, _ = TWILIO[kind]
+
+    def typed_path(record: Any, region: str | None) -> Any:
+        body = typed_pages.loads(orjson.dumps({key: [record]}))
+        if type(body) is not TypedBody:
+            return None
+        return module.decode_typed(body.records[0], (region, body.page))
+
+    return typed_path
+
+
+def _twilio_slow(kind: str) -> Any:
+    _, module, key, _ = TWILIO[kind]
+    return lambda record: module._decode_slow(record, f"{key}[0]", 200, {}, None)
+
+
+def _twilio_stamps(item: Any) -> tuple[Any, ...]:
+    if isinstance(item, Conference):
+        return (item.created_at, item.started_at, item.ended_at)
+    return (item.joined_at, item.left_at)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=mutated(TWILIO_CONFERENCES, ("tags",)))
+def test_the_typed_twilio_conference_path_agrees_with_cattrs(record: Any) -> None:
+    try:
+        body = orjson.dumps(record)
+    except orjson.JSONEncodeError:
+        assume(False)
+    assume(orjson.loads(body) == record)
+    check_same(_twilio_path("conferences"), _twilio_slow("conferences"), record, _twilio_stamps)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=mutated(TWILIO_PARTICIPANTS, ("coached_participants",)))
+def test_the_typed_twilio_participant_path_agrees_with_cattrs(record: Any) -> None:
+    try:
+        body = orjson.dumps(record)
+    except orjson.JSONEncodeError:
+        assume(False)
+    assume(orjson.loads(body) == record)
+    check_same(_twilio_path("participants"), _twilio_slow("participants"), record, _twilio_stamps)

@@ -12,8 +12,9 @@ import pytest
 
 import confclient_telnyx.participant_records as participant_records
 import confclient_telnyx.records as telnyx_records
+import confclient_twilio.participant_records as twilio_participants
+import confclient_twilio.records as twilio_records
 from confclient import Conference, DecodeError, Participant
-from confclient.adapter import LazyRecord
 from confclient.sandbox import Sandbox
 from tests.adapters._fast_vs_strict import fields_of
 
@@ -39,10 +40,10 @@ async def test_the_same_conferences_either_way(
     typed = await _listing(sb, True, monkeypatch)
     plain = await _listing(sb, False, monkeypatch)
     assert len(typed) == 600
-    # Before raw is read: the typed listing's items hold LazyRecords (the first page, decoded
+    # Before raw is read: the typed listing's items hold (page, record) (the first page, decoded
     # whole to size the window, too), the other listing's the decoded dicts.
     unread = vars(Conference)["raw"]._read
-    assert {type(unread(c, None)) for c in typed} == {LazyRecord}
+    assert {type(unread(c, None)) for c in typed} == {tuple}
     assert {type(unread(c, None)) for c in plain} == {dict}
     assert [fields_of(c) for c in typed] == [fields_of(c) for c in plain]
     assert [c.raw for c in typed] == sb.telnyx_records("US")
@@ -100,7 +101,28 @@ async def test_the_same_participants_either_way(
         async with sb.connect("telnyx") as svc:
             listed[typed] = await svc.participants(conference, page_size=100).collect()
     unread = vars(Participant)["raw"]._read
-    assert {type(unread(p, None)) for p in listed[True]} == {LazyRecord}
+    assert {type(unread(p, None)) for p in listed[True]} == {tuple}
     assert len(listed[True]) > 200
     assert [fields_of(p) for p in listed[True]] == [fields_of(p) for p in listed[False]]
     assert [p.raw for p in listed[True]] == sb.telnyx_participant_records(conference)
+
+
+async def test_the_same_twilio_conferences_and_participants_either_way(
+    sb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conference = sb.records("twilio", "us1")[1]["conference_sid"]  # a large one
+    listed: dict[bool, tuple[list[Any], list[Any]]] = {}
+    for typed in (True, False):
+        monkeypatch.setattr(twilio_records.TYPED_CONFERENCES, "enabled", typed)
+        monkeypatch.setattr(twilio_participants.TYPED_PARTICIPANTS, "enabled", typed)
+        async with sb.connect("twilio") as svc:
+            conferences = await svc.list(region="us1", page_size=150).collect()
+            participants = await svc.participants(conference, page_size=100).collect()
+        listed[typed] = (conferences, participants)
+    unread = vars(Conference)["raw"]._read
+    assert {type(unread(c, None)) for c in listed[True][0]} == {tuple}
+    for typed_items, plain_items in zip(listed[True], listed[False], strict=True):
+        assert len(typed_items) > 200
+        assert [fields_of(i) for i in typed_items] == [fields_of(i) for i in plain_items]
+        assert [i.raw for i in typed_items] == [i.raw for i in plain_items]
+    assert [c.raw for c in listed[True][0]] == sb.records("twilio", "us1")
