@@ -13,7 +13,9 @@ in this process only, alternating listing by listing so that a busy machine slow
   secrets, without the page guard's repeat and progress checks, and without all three;
 
 beside the raw floor's loop (aiohttp + orjson, pages one after another: its CPU and its wall
-time). The differences with the listing as shipped are what each part costs.
+time). The differences with the listing as shipped are what each part costs. Telnyx pages
+are typed by msgspec when it is installed (the ``speed`` extra); ``--json-path`` measures
+them the JSON way.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from _sandbox_process import connect, credentials, sandbox_process
 import confclient._page_guard as page_guard
 import confclient._response as response
 import confclient._secrets as secrets
+from confclient._typed import TypedPages
 
 CASES = {
     "telnyx": ("confclient_telnyx.records", "US", 250),
@@ -59,7 +62,18 @@ def _variants(
     provider: str, prepared: Any
 ) -> dict[str, Callable[[], AbstractContextManager[None]]]:
     records = importlib.import_module(CASES[provider][0])
+    pages = importlib.import_module(CASES[provider][0].replace("records", "pages"))
     codec = records.CONFERENCES
+
+    @contextmanager
+    def without_decoding() -> Iterator[None]:
+        # Both fast decoders: the JSON path's and, where the adapter has one, the typed one.
+        with _patched(codec, "fast", lambda record, region: prepared):
+            if hasattr(pages, "decode_typed"):
+                with _patched(pages, "decode_typed", lambda record, context: prepared):
+                    yield
+            else:
+                yield
 
     @contextmanager
     def without_guarantees() -> Iterator[None]:
@@ -73,7 +87,7 @@ def _variants(
     return {
         "as shipped": nullcontext,
         "without building the item": lambda: _patched(records, "_build", lambda *a: prepared),
-        "without decoding": lambda: _patched(codec, "fast", lambda record, region: prepared),
+        "without decoding": without_decoding,
         "without counting values (budget)": lambda: _patched(
             response, "parsed_size_estimate", lambda body: 1000
         ),
@@ -156,7 +170,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python benchmarks/cpu_split.py")
     parser.add_argument("--provider", choices=sorted(CASES), default="telnyx")
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--json-path",
+        action="store_true",
+        help="switch the typed pages (the speed extra) off: every page goes the JSON way",
+    )
     args = parser.parse_args()
+    if args.json_path:
+        records = importlib.import_module(CASES[args.provider][0])
+        for typed in vars(records).values():
+            if isinstance(typed, TypedPages):
+                typed.enabled = False
     with sandbox_process(10_000, 0) as root:
         asyncio.run(_measure(root, args.provider, args.rounds))
 
