@@ -112,8 +112,8 @@ def decode_response(
         try:
             with paused_gc(pause_gc):
                 # An error body is the adapter's error parser's, as JSON, whatever ``loads``.
-                ok = loads is not None and 200 <= status < 300
-                data = loads(raw) if ok else _json.loads(raw)  # type: ignore[misc]
+                parse = loads if loads is not None and 200 <= status < 300 else _json.loads
+                data = parse(raw)
         except NOT_JSON:
             text = raw[:500].decode("utf-8", "replace")
     if redactor and data is not NO_BODY and not 200 <= status < 300 and b"\\" in raw:
