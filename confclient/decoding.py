@@ -7,6 +7,10 @@
 * the strict converter and :func:`structure` (from :mod:`confclient._strict`, re-exported);
 * :func:`api_error`: the right :class:`APIError` subclass for a status, with what the
   rate-limit headers say on a 429 (``retry_after``, ``limit``, ``remaining``).
+
+Long: :class:`RecordCodec` is most of it, and its ways of decoding a page (the JSON path, the
+typed path, one record, a whole page) share their closures and must stay side by side to
+stay equal; the shape helpers beside it are what its envelope is made of.
 """
 
 from __future__ import annotations
@@ -345,6 +349,32 @@ class RecordCodec(Generic[T]):
             record_ids=record_ids,
             fast=(fast, data_region),
         )
+
+    def page_items(
+        self,
+        status: int,
+        headers: Mapping[str, Any],
+        data: object,
+        text: str,
+        *,
+        key: str,
+        meta: type[M],
+        typed: TypedDecoder[T],
+        data_region: str | None = None,
+    ) -> tuple[DeferredItems[T], M]:
+        """A success list page's items, decoded as the pager hands them out, and its paging
+        meta (``meta``): from the typed records when msgspec typed the page (a
+        :attr:`TypedPages.loads <confclient.adapter.TypedPages.loads>` body, ``typed``
+        decoding each), from its JSON (``body[key]``) otherwise."""
+        if type(data) is TypedBody:
+            paging = meta() if data.meta is None else meta(**data.meta)
+            items = self.typed_deferred(
+                data, typed, key, status=status, headers=headers, data_region=data_region
+            )
+            return items, paging
+        records, paging = self.envelope(status, headers, data, text, key=key, meta=meta)
+        items = self.deferred(records, key, status=status, headers=headers, data_region=data_region)
+        return items, paging
 
     def typed_deferred(
         self,

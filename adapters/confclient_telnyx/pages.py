@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
 from confclient import Conference, InvalidRequestError
-from confclient.adapter import ListQuery, RawPage, RecordCodec, TypedBody, TypedDecoder
+from confclient.adapter import ListQuery, RawPage, RecordCodec, TypedDecoder
 
 from .params import MAX_PAGE_NUMBER, build_list_params, check_saved_query
 from .records import CONFERENCES, TelnyxPageMeta, decode_typed, parse_error
@@ -137,19 +137,17 @@ def deferred_items(
     text: str,
     data_region: str | None,
 ) -> tuple[Sequence[T], TelnyxPageMeta]:
-    """A success list page's items, decoded as the pager hands them out, and its meta:
-    from the typed records when msgspec typed the page (a ``TypedPages.loads`` body), from
-    its JSON otherwise."""
-    if type(data) is TypedBody:
-        meta = TelnyxPageMeta() if data.meta is None else TelnyxPageMeta(**data.meta)
-        items = codec.typed_deferred(
-            data, typed, "data", status=status, headers=headers, data_region=data_region
-        )
-        return items, meta
-    records, meta = codec.envelope(status, headers, data, text, key="data", meta=TelnyxPageMeta)
-    return (
-        codec.deferred(records, "data", status=status, headers=headers, data_region=data_region),
-        meta,
+    """A success Telnyx list page's items, decoded as the pager hands them out, and its meta
+    (typed by msgspec or from its JSON: :meth:`RecordCodec.page_items`)."""
+    return codec.page_items(
+        status,
+        headers,
+        data,
+        text,
+        key="data",
+        meta=TelnyxPageMeta,
+        typed=typed,
+        data_region=data_region,
     )
 
 

@@ -8,11 +8,11 @@ the configured origin (its transport's rule) and on the list resource (this modu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
 from confclient import Conference, InvalidRequestError, UnsafeRedirectError
-from confclient.adapter import ListQuery, RawPage, RecordCodec, TypedBody, TypedDecoder
+from confclient.adapter import ListQuery, RawPage, RecordCodec, TypedDecoder
 
 from .params import build_list_params
 from .records import CONFERENCES, TwilioPageMeta, decode_typed, parse_error
@@ -118,12 +118,8 @@ def parse_list_page(
     if not 200 <= status < 300:
         raise parse_error(status, headers, data, text, method=method, url=url)
     # Each summary says its own region: no data region to give.
-    items: Sequence[T]
-    if type(data) is TypedBody:  # msgspec typed it (a TypedPages.loads body)
-        meta = TwilioPageMeta() if data.meta is None else TwilioPageMeta(**data.meta)
-        items = codec.typed_deferred(data, typed, key, status=status, headers=headers)
-    else:
-        records, meta = codec.envelope(status, headers, data, text, key=key, meta=TwilioPageMeta)
-        items = codec.deferred(records, key, status=status, headers=headers)
+    items, meta = codec.page_items(
+        status, headers, data, text, key=key, meta=TwilioPageMeta, typed=typed
+    )
     following = next_cursor(meta.next_page_url) if meta.next_page_url else None
     return RawPage(items=items, next_cursor=following, number=meta.page)
