@@ -57,14 +57,15 @@ def _typed(body: bytes) -> TypedBody:
     return typed
 
 
-def _through(typed_pages: Any, decode_typed: Any) -> Any:
-    """The typed path on one record: ``None`` where it declines or cannot type the page
-    (the record then goes the fast and strict way, checked by ``check_same``)."""
+def _through(typed_pages: Any, decode_typed: Any, key: str = "data") -> Any:
+    """The typed path on one record (a page of it under ``key``): ``None`` where it declines
+    or cannot type the page (the record then goes the fast and strict way, checked by
+    ``check_same``)."""
 
     def typed_path(record: Any, region: str | None) -> Any:
         loads = typed_pages.loads
         assert loads is not None
-        body = loads(orjson.dumps({"data": [record]}))
+        body = loads(orjson.dumps({key: [record]}))
         if type(body) is not TypedBody:
             return None
         return decode_typed(body.records[0], (region, body.page))
@@ -76,6 +77,15 @@ _typed_path = _through(TYPED, telnyx_records.decode_typed)
 _typed_participant = _through(
     participant_records.TYPED_PARTICIPANTS, participant_records.decode_typed
 )
+
+
+def _assume_json(record: Any) -> None:
+    """Only records a server could send: no integer past 64 bits, no NaN or infinity."""
+    try:
+        body = orjson.dumps(record)
+    except orjson.JSONEncodeError:
+        assume(False)
+    assume(orjson.loads(body) == record)
 
 
 def _slow(record: Any) -> Conference:
@@ -108,11 +118,7 @@ def test_a_sandbox_page_is_typed_and_every_record_built_as_the_fast_path_builds_
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(record=mutated(RECORDS, ("ended_by",)))
 def test_the_typed_path_agrees_with_cattrs(record: Any) -> None:
-    try:
-        body = orjson.dumps(record)
-    except orjson.JSONEncodeError:  # an integer past 64 bits: no server sends one here
-        assume(False)
-    assume(orjson.loads(body) == record)  # NaN and infinities are not JSON
+    _assume_json(record)
     check_same(_typed_path, _slow, record, _stamps)
 
 
@@ -209,11 +215,7 @@ def test_every_sandbox_participant_is_typed_and_built_as_the_fast_path_builds_it
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(record=mutated(PARTICIPANT_RECORDS, ("conference",)))
 def test_the_typed_participant_path_agrees_with_cattrs(record: Any) -> None:
-    try:
-        body = orjson.dumps(record)
-    except orjson.JSONEncodeError:
-        assume(False)
-    assume(orjson.loads(body) == record)
+    _assume_json(record)
     check_same(_typed_participant, _slow_participant, record, _participant_stamps)
 
 
@@ -300,14 +302,7 @@ def test_every_twilio_sandbox_summary_is_typed_and_built_as_the_fast_path_builds
 
 def _twilio_path(kind: str) -> Any:
     typed_pages, module, key, _ = TWILIO[kind]
-
-    def typed_path(record: Any, region: str | None) -> Any:
-        body = typed_pages.loads(orjson.dumps({key: [record]}))
-        if type(body) is not TypedBody:
-            return None
-        return module.decode_typed(body.records[0], (region, body.page))
-
-    return typed_path
+    return _through(typed_pages, module.decode_typed, key)
 
 
 def _twilio_slow(kind: str) -> Any:
@@ -324,20 +319,12 @@ def _twilio_stamps(item: Any) -> tuple[Any, ...]:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(record=mutated(TWILIO_CONFERENCES, ("tags",)))
 def test_the_typed_twilio_conference_path_agrees_with_cattrs(record: Any) -> None:
-    try:
-        body = orjson.dumps(record)
-    except orjson.JSONEncodeError:
-        assume(False)
-    assume(orjson.loads(body) == record)
+    _assume_json(record)
     check_same(_twilio_path("conferences"), _twilio_slow("conferences"), record, _twilio_stamps)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(record=mutated(TWILIO_PARTICIPANTS, ("coached_participants",)))
 def test_the_typed_twilio_participant_path_agrees_with_cattrs(record: Any) -> None:
-    try:
-        body = orjson.dumps(record)
-    except orjson.JSONEncodeError:
-        assume(False)
-    assume(orjson.loads(body) == record)
+    _assume_json(record)
     check_same(_twilio_path("participants"), _twilio_slow("participants"), record, _twilio_stamps)
