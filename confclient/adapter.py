@@ -73,6 +73,7 @@ if TYPE_CHECKING:
         aware_utc,
         check_id,
         check_text,
+        has_control_character,
         page_size_for,
         positive_int,
     )
@@ -126,6 +127,7 @@ _LAZY: dict[str, str] = {
     "check_credential": "_secrets",
     "check_id": "query",
     "check_text": "query",
+    "has_control_character": "query",
     "decode_each": "decoding",
     "find_in_regions": "_lookup",
     "freeze": "model",
@@ -184,6 +186,7 @@ __all__ = [
     "decode_each",
     "find_in_regions",
     "freeze",
+    "has_control_character",
     "header_value",
     "json_array",
     "json_body",

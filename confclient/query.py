@@ -9,6 +9,7 @@ text). Adapters turn a :class:`ListQuery` into their provider's query in their p
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -27,6 +28,7 @@ __all__ = [
     "aware_utc",
     "check_id",
     "check_text",
+    "has_control_character",
     "page_size_for",
     "positive_int",
 ]
@@ -69,6 +71,15 @@ def check_text(value: str, argument: str) -> str:
             f"{exc.start}"
         ) from None
     return value
+
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def has_control_character(text: str) -> bool:
+    """Whether ``text`` holds a C0 control character or DEL (which a URL cannot carry as
+    such): one scan in C, for the saved queries checked on every page of a listing."""
+    return _CONTROL_CHARACTER.search(text) is not None
 
 
 def check_id(value: object, argument: str = "id") -> str:

@@ -16,7 +16,7 @@ from confclient import (
     ListQuery,
     UnsupportedFilterError,
 )
-from confclient.adapter import aware_utc, page_size_for
+from confclient.adapter import aware_utc, has_control_character, page_size_for
 
 __all__ = [
     "MAX_PAGE_NUMBER",
@@ -262,10 +262,12 @@ def check_saved_query(pairs: object) -> list[tuple[str, str]]:
         raise damaged("its query is not a list")
     checked: list[tuple[str, str]] = []
     for pair in pairs:
-        if not (isinstance(pair, list) and len(pair) == 2 and all(type(p) is str for p in pair)):
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is type(pair[1]) is str
+        ):
             raise damaged("a query parameter is not a [name, value] pair of strings")
         key, value = pair
-        if any(ord(char) < 0x20 or ord(char) == 0x7F for char in key + value):
+        if has_control_character(key) or has_control_character(value):
             raise damaged(f"query parameter {key[:40]!r} holds a control character")
         if key == "region":
             if value not in REGIONS:

@@ -16,7 +16,7 @@ from confclient import (
     ListQuery,
     UnsupportedFilterError,
 )
-from confclient.adapter import page_size_for
+from confclient.adapter import has_control_character, page_size_for
 
 __all__ = [
     "END_REASONS",
@@ -190,7 +190,7 @@ def check_saved_query(
     check = _conference_filter_problem if check_filter is None else check_filter
     names = [name for name, _ in pairs]
     for name, value in pairs:
-        if any(ord(char) < 0x20 or ord(char) == 0x7F for char in name + value):
+        if has_control_character(name) or has_control_character(value):
             raise damaged(f"query parameter {name[:40]!r} holds a control character")
         if name == "PageSize":
             if not _DIGITS.match(value) or not 1 <= int(value) <= MAX_PAGE_SIZE:
