@@ -8,6 +8,9 @@ taken up later, even in another process, with ``svc.list(resume_token=token)``.
 A resume token is opaque to callers. Inside it is the provider's name, the adapter's cursor
 (whatever JSON value the adapter needs to fetch a page: a page number and query, a next-page
 URL) and how many items of that page were already handed out.
+
+Long: :class:`Pager` is one listing's whole life (items or pages, limit, resume positions,
+pages fetched ahead, their memory budget, the page guard), parts that share its state.
 """
 
 from __future__ import annotations
@@ -112,6 +115,9 @@ class Pager:
         self._skip = skip
         self._limit = limit
         self._yielded = 0
+        # While a page is handed out the fast way: what was handed out before its first
+        # item (the count is then this plus ``_skip``).
+        self._yielded_before_page: int | None = None
         self._started = False
         self._exhausted = False
         self._pages_fetched = 0
@@ -139,7 +145,8 @@ class Pager:
     def __repr__(self) -> str:
         state = "exhausted" if self._exhausted else ("running" if self._started else "new")
         return (
-            f"<Pager {self._provider} {state} items={self._yielded} pages={self._pages_fetched}"
+            f"<Pager {self._provider} {state} items={self.items_yielded} "
+            f"pages={self._pages_fetched}"
             f"{'' if self._limit is None else f' limit={self._limit}'}>"
         )
 
@@ -149,7 +156,8 @@ class Pager:
 
     @property
     def items_yielded(self) -> int:
-        return self._yielded
+        before = self._yielded_before_page
+        return self._yielded if before is None else before + self._skip
 
     @property
     def pages_fetched(self) -> int:
@@ -210,13 +218,18 @@ class Pager:
                     lazy = items.one_by_one() if isinstance(items, DeferredItems) else None
                     if lazy is not None:
                         records, decode_one, fast, context = lazy
-                        for index in range(skip, len(records)):
-                            item = fast(records[index], context)
-                            if item is None:
-                                item = decode_one(records[index], index)
-                            self._skip = index + 1
-                            self._yielded += 1
-                            yield item
+                        # One store per item: the count handed out follows from _skip.
+                        self._yielded_before_page = self._yielded - skip
+                        try:
+                            for index in range(skip, len(records)):
+                                item = fast(records[index], context)
+                                if item is None:
+                                    item = decode_one(records[index], index)
+                                self._skip = index + 1
+                                yield item
+                        finally:
+                            self._yielded = self._yielded_before_page + self._skip
+                            self._yielded_before_page = None
                         continue
                     for index in range(skip, len(items)):
                         # Position *after* this item (in the page as the provider sent it),

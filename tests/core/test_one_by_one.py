@@ -215,3 +215,34 @@ async def test_a_fast_decoder_is_tried_first_and_decode_one_takes_what_it_declin
     else:
         assert [c.name for c in one_by_one] == [f"slow {i}" for i in (0, 1, 2, 0, 1, 2)]
         assert source.by_decode_one == [str(n) for n in range(9)]
+
+
+async def test_items_yielded_counts_every_item_inside_the_loop_and_after_a_break() -> None:
+    # The one-by-one path keeps one position per item; the count handed out follows from it.
+    pages = [_records("a", "b", "c"), _records("d", "e", "f"), _records("g", "h")]
+    pager = Pager(Pages(CountingCodec(), pages), 0, page_concurrency=2)
+    counts = []
+    async for _conference in pager:
+        counts.append(pager.items_yielded)
+        assert f"items={pager.items_yielded} " in repr(pager)
+        if len(counts) == 5:
+            break
+    assert counts == [1, 2, 3, 4, 5]
+    assert pager.items_yielded == 5
+    resumed = Pager(Pages(CountingCodec(), pages), 0)
+    token = pager.resume_token
+    assert token is not None
+    cursor, skip = decode_resume_token(token, provider="fake")
+    assert (cursor, skip) == (1, 2)
+    rest = Pager(Pages(CountingCodec(), pages), cursor, skip=skip)
+    assert [c.id async for c in rest] == ["f", "g", "h"]
+    assert rest.items_yielded == 3
+    assert [c.id async for c in resumed] == list("abcdefgh")
+    assert resumed.items_yielded == 8
+
+
+async def test_a_resumed_position_past_the_end_of_its_page_counts_nothing_there() -> None:
+    pages = [_records("a", "b"), _records("c")]
+    pager = Pager(Pages(CountingCodec(), pages), 0, skip=99)
+    assert [c.id async for c in pager] == ["c"]
+    assert pager.items_yielded == 1
