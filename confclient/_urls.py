@@ -112,12 +112,15 @@ class ApiOrigin:
     anything, our own credentials echoed back included).
     """
 
-    __slots__ = ("base_url", "provider", "redactor")
+    __slots__ = ("_prefix", "base_url", "provider", "redactor")
 
     def __init__(self, provider: str, base_url: URL, redactor: Redactor) -> None:
         self.provider = provider
         self.base_url = base_url
         self.redactor = redactor
+        # "scheme://host[:port]/" as yarl writes it: a URL whose text starts with it has
+        # our scheme, host and port and no userinfo (which would come before the host).
+        self._prefix = f"{base_url.origin()}/"
 
     def url(self, *segments: str, params: Iterable[tuple[str, str]] | None = None) -> URL:
         """The URL of ``base_url`` + segments, each percent-encoded as exactly one segment
@@ -148,6 +151,11 @@ class ApiOrigin:
         :class:`UnsafeRedirectError`. ``encoded``: ``target`` is a URL as a provider sent
         it (a next-page URL), to be requested exactly as it is.
         """
+        if isinstance(target, URL):
+            # The common case, a URL built by url(): one look at its text settles it.
+            text = str(target)
+            if text.startswith(self._prefix) and off_the_wire(text, encoded=True) is None:
+                return target
         problem = off_the_wire(target, encoded=encoded) if isinstance(target, str) else None
         try:
             url = URL(target, encoded=encoded) if isinstance(target, str) else target

@@ -85,6 +85,37 @@ def test_pin_refuses_another_origin(target: str) -> None:
     assert SECRET not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        URL("https://evil.example.com/v2/conferences"),
+        URL("https://api.example.com.evil.example/v2"),
+        URL("https://api.example.com:8443/v2/conferences"),
+        URL("http://api.example.com/v2/conferences"),
+        URL("https://user@api.example.com/v2/conferences"),
+        URL("https://user:pw@api.example.com/v2/conferences"),
+        URL("https://api.example.com@evil.example/v2"),
+        URL("//evil.example.com/v2/conferences"),
+        URL("https://api.example.com/v2/a b", encoded=True),
+        URL("https://api.example.com/v2/\u00e9", encoded=True),
+    ],
+)
+def test_pin_refuses_a_url_object_off_the_origin_or_the_wire(target: URL) -> None:
+    # URL objects take a shorter way than text (their text starts with our origin); every
+    # one that is not ours, or not sendable as it is, still ends in the full checks.
+    with pytest.raises(UnsafeRedirectError):
+        transport().pin(target)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_pin_of_a_built_url_is_that_url(segment: str) -> None:
+    t = transport()
+    if not segment:
+        return
+    url = t.url("conferences", segment, params=[("q", segment)])
+    assert t.pin(url) is url
+
+
 def test_pin_refusal_drops_the_query() -> None:
     with pytest.raises(UnsafeRedirectError) as info:
         transport().pin("https://evil.example.com/x?token=abc")
