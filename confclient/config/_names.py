@@ -8,7 +8,6 @@ never shown).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Final
 
@@ -47,6 +46,8 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     >>> did_you_mean("page_concurency", ["page_concurrency", "timeout"])
     " (did you mean 'page_concurrency'?)"
     """
+    import difflib  # here: only a mistake needs it, and a service starts without it
+
     by_fold = {c.casefold(): c for c in candidates}
     found = difflib.get_close_matches(word.casefold(), list(by_fold), n=1)
     return f" (did you mean {by_fold[found[0]]!r}?)" if found else ""

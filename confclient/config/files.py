@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -107,6 +106,8 @@ def load_config_file(path: str | os.PathLike[str]) -> ConfigFile:
         raise ConfigurationError(f"{path}: cannot read the configuration file: {exc}") from None
     except UnicodeDecodeError:
         raise ConfigurationError(f"{path}: not a UTF-8 text file") from None
+    import tomllib  # here: a service configured without files starts without it
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -115,7 +116,7 @@ def load_config_file(path: str | os.PathLike[str]) -> ConfigFile:
     return check_file(path, data, lines)
 
 
-def _describe_toml_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
+def _describe_toml_error(path: Path, text: str, exc: ValueError) -> str:
     message = str(exc)
     match = _TOML_POSITION.search(message)
     if match is None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -271,3 +272,38 @@ def test_importing_a_pure_module_loads_no_io_machinery(module: str) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("provider", ["telnyx", "twilio"])
+def test_a_service_made_without_config_files_loads_no_toml_parser_nor_difflib(
+    provider: str, tmp_path: Path
+) -> None:
+    # Both are for the error path or for config files only: each service's memory counts
+    # (README, "Performance": peak RSS against the raw floor's).
+    script = (
+        "import sys, confclient\n"
+        f"confclient.connect({provider!r}, **{_CREDENTIALS[provider]!r})\n"
+        "print(' '.join(m for m in ('tomllib', 'difflib') if m in sys.modules))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONFCLIENT_")}
+    env["HOME"] = str(tmp_path)  # no user configuration file either
+    env["XDG_CONFIG_HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert done.stdout.strip() == ""
+
+
+_CREDENTIALS = {
+    "telnyx": {"api_key": "KEYtest", "base_url": "http://127.0.0.1:9/v2"},
+    "twilio": {
+        "account_sid": "AC" + "0" * 32,
+        "auth_token": "token",
+        "base_url": "http://127.0.0.1:9/v1",
+    },
+}
