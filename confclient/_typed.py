@@ -10,10 +10,13 @@ is not JSON) comes back exactly as :func:`confclient._json.loads` returns it (or
 today's path, with its :class:`~confclient.errors.DecodeError` naming the field, handles it.
 
 The records are structs made from the adapter's own attrs record class (same fields, same
-defaults), except that timestamps stay strings: the adapter parses them as its fast path
-does, so both paths accept and build exactly the same things. ``raw`` is not parsed with
-the page: the pair ``(page, record)`` stands for it, parsed (from the page's own bytes, once per
-page) when it is first read.
+defaults, timestamps parsed by msgspec in C). msgspec reads a timestamp as RFC 3339 does;
+where ``datetime.fromisoformat`` would read one that msgspec accepts differently (a
+lowercase ``z``, more than six fractional digits), the other paths follow msgspec
+(:func:`confclient._strict.parse_timestamp`), and a timestamp msgspec refuses sends its
+page the JSON way: both paths accept and build exactly the same things. ``raw`` is not
+parsed with the page: the pair ``(page, record)`` stands for it, parsed (from the page's own
+bytes, once per page) when it is first read.
 """
 
 from __future__ import annotations
@@ -76,12 +79,16 @@ class TypedBody:
 
 
 def as_struct(
-    cls: type, name: str, *, timestamps: type = str, renames: Mapping[str, str] | None = None
+    cls: type,
+    name: str,
+    *,
+    timestamps: type = datetime,
+    renames: Mapping[str, str] | None = None,
 ) -> Any:
     """A msgspec Struct with attrs class ``cls``'s fields and defaults, nested attrs classes
     as structs, untracked by the cyclic collector; timestamps as ``timestamps`` (``str``:
-    left to the adapter, to parse exactly as its fast path does); ``renames``: the JSON key
-    of a field whose name differs (``{"from_": "from"}``)."""
+    left to the adapter to parse); ``renames``: the JSON key of a field whose name differs
+    (``{"from_": "from"}``)."""
     attrs.resolve_types(cls)
 
     def convert(kind: Any) -> Any:

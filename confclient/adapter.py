@@ -10,7 +10,8 @@ modules import only ``confclient`` and ``confclient.adapter``, as a third-party 
   :func:`check_id`, :func:`check_text`), ``records`` (native records -> :class:`Conference`:
   :class:`RecordCodec`, :func:`trusted_builder` (the hot path's constructor),
   :func:`trusted_conference`, :func:`make_strict_converter`, :func:`structure`,
-  :func:`parse_timestamp`, :func:`as_utc`, :func:`seconds_duration`,
+  :func:`parse_timestamp`, :func:`more_than_microseconds`, :func:`as_utc`,
+  :func:`seconds_duration`,
   :func:`decode_each`), ``pages`` (a page parser: status, headers and body ->
   :class:`RawPage` or the raised error: :func:`json_object`, :func:`json_array`,
   :func:`api_error`), ``events`` (a webhook
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
         json_array,
         json_object,
         make_strict_converter,
+        more_than_microseconds,
         parse_timestamp,
         raise_for_status,
         request_id_of,
@@ -135,6 +137,7 @@ _LAZY: dict[str, str] = {
     "json_object": "decoding",
     "make_strict_converter": "decoding",
     "parse_timestamp": "decoding",
+    "more_than_microseconds": "decoding",
     "page_size_for": "query",
     "positive_int": "query",
     "raise_for_status": "decoding",
@@ -196,6 +199,7 @@ __all__ = [
     "load_ed25519_public_key",
     "make_strict_converter",
     "page_size_for",
+    "more_than_microseconds",
     "parse_timestamp",
     "positive_int",
     "raise_for_status",

@@ -28,6 +28,7 @@ from ._retry import NO_RULES, RetryRules, parse_retry_after, rate_limit_of
 from ._strict import (
     as_utc,
     make_strict_converter,
+    more_than_microseconds,
     parse_timestamp,
     seconds_duration,
     structure,
@@ -52,6 +53,7 @@ __all__ = [
     "raise_for_status",
     "parse_retry_after",
     "make_strict_converter",
+    "more_than_microseconds",
     "parse_timestamp",
     "request_id_of",
     "seconds_duration",

@@ -23,6 +23,7 @@ from confclient.adapter import (
     TypedPages,
     as_utc,
     make_strict_converter,
+    more_than_microseconds,
     trusted_builder,
 )
 
@@ -204,7 +205,16 @@ def _decode_fast(record: object, data_region: str | None) -> Participant | None:
             if type(leg) is not str:
                 return None
         coaching = bool(whisper)
-    created_at, updated_at = get("created_at"), get("updated_at")
+    created, updated = get("created_at"), get("updated_at")
+    try:
+        created_at = None if created is None else _fromisoformat(created)
+        updated_at = None if updated is None else _fromisoformat(updated)
+    except (TypeError, ValueError):
+        return None
+    if (created is not None and len(created) > 26 and more_than_microseconds(created)) or (
+        updated is not None and len(updated) > 26 and more_than_microseconds(updated)
+    ):
+        return None  # rounded to the microsecond (as msgspec does) by the strict path
     return _finish(
         id_,
         conference_id,
@@ -224,7 +234,7 @@ def _decode_fast(record: object, data_region: str | None) -> Participant | None:
 
 def decode_typed(record: Any, context: tuple[str | None, PageBody]) -> Participant | None:
     """A record msgspec decoded (:data:`TYPED_PARTICIPANTS`: every JSON type already
-    checked, timestamps still strings) to a :class:`Participant`, or ``None`` where the fast
+    checked, timestamps parsed) to a :class:`Participant`, or ``None`` where the fast
     path would decline it too; ``raw`` is parsed from the page when first read."""
     id_ = record.id
     if not id_:
@@ -261,23 +271,19 @@ def _finish(
     on_hold: bool | None,
     coaching: bool | None,
     end_on_exit: bool | None,
-    created_at: Any,
-    updated_at: Any,
+    created_at: datetime | None,
+    updated_at: datetime | None,
     data_region: str | None,
     raw: object,
 ) -> Participant | None:
-    """The common tail of both fast paths: values of the documented JSON types to a
-    :class:`Participant` (``None`` for a timestamp ``datetime.fromisoformat`` refuses)."""
+    """The common tail of both fast paths: values of the documented types, timestamps
+    parsed, to a :class:`Participant` (``None`` for a timestamp out of range in UTC)."""
     try:
-        if created_at is not None:
-            created_at = _fromisoformat(created_at)
-            if created_at.tzinfo is not UTC:
-                created_at = as_utc(created_at)
-        if updated_at is not None:
-            updated_at = _fromisoformat(updated_at)
-            if updated_at.tzinfo is not UTC:
-                updated_at = as_utc(updated_at)
-    except (TypeError, ValueError):
+        if created_at is not None and created_at.tzinfo is not UTC:
+            created_at = as_utc(created_at)
+        if updated_at is not None and updated_at.tzinfo is not UTC:
+            updated_at = as_utc(updated_at)
+    except ValueError:
         return None
     neutral = _UNKNOWN if status is None else STATUS_MAP.get(status, _UNKNOWN)
     participant: Participant = _build(

@@ -29,6 +29,7 @@ from confclient.adapter import (
     api_error,
     as_utc,
     make_strict_converter,
+    more_than_microseconds,
     trusted_builder,
 )
 
@@ -218,16 +219,27 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
             session_id is not None and type(session_id) is not str
         ):
             return None
-    created, expires, updated_at = get("created_at"), get("expires_at"), get("updated_at")
+    created, expires, updated = get("created_at"), get("expires_at"), get("updated_at")
     if type(created) is not str or type(expires) is not str:
         return None
+    try:
+        created_at, expires_at = _fromisoformat(created), _fromisoformat(expires)
+        updated_at = None if updated is None else _fromisoformat(updated)
+    except (TypeError, ValueError):
+        return None
+    if (
+        (len(created) > 26 and more_than_microseconds(created))
+        or (len(expires) > 26 and more_than_microseconds(expires))
+        or (updated is not None and len(updated) > 26 and more_than_microseconds(updated))
+    ):
+        return None  # rounded to the microsecond (as msgspec does) by the strict path
     return _finish(
         id_,
         name,
         status,
         region,
-        created,
-        expires,
+        created_at,
+        expires_at,
         updated_at,
         end_reason,
         ended_by_id,
@@ -239,8 +251,8 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
 
 def decode_typed(record: Any, context: tuple[str | None, PageBody]) -> Conference | None:
     """A record msgspec decoded (:data:`TYPED_CONFERENCES`: every JSON type already checked,
-    timestamps still strings) to a :class:`Conference`, or ``None`` where the fast path
-    would decline it too; ``raw`` is parsed from the page when first read."""
+    timestamps parsed) to a :class:`Conference`, or ``None`` where the fast path would
+    decline it too; ``raw`` is parsed from the page when first read."""
     id_ = record.id
     if not id_:
         return None
@@ -267,31 +279,25 @@ def _finish(
     name: str,
     status: str | None,
     region: str | None,
-    created: str,
-    expires: str,
-    updated_at: str | None,
+    created_at: datetime,
+    expires_at: datetime,
+    updated: datetime | None,
     end_reason: str | None,
     ended_by_id: str | None,
     connection_id: str | None,
     data_region: str | None,
     raw: object,
 ) -> Conference | None:
-    """The common tail of both fast paths: values of the documented JSON types to a
-    :class:`Conference` (``None`` for a timestamp ``datetime.fromisoformat`` refuses)."""
+    """The common tail of both fast paths: values of the documented types, timestamps
+    parsed, to a :class:`Conference` (``None`` for a timestamp out of range in UTC)."""
     try:
-        created_at = _fromisoformat(created)
         if created_at.tzinfo is not UTC:
             created_at = as_utc(created_at)
-        expires_at = _fromisoformat(expires)
         if expires_at.tzinfo is not UTC:
             expires_at = as_utc(expires_at)
-        if updated_at is not None:
-            updated = _fromisoformat(updated_at)
-            if updated.tzinfo is not UTC:
-                updated = as_utc(updated)
-        else:
-            updated = None
-    except (TypeError, ValueError):
+        if updated is not None and updated.tzinfo is not UTC:
+            updated = as_utc(updated)
+    except ValueError:
         return None
     conference: Conference = _build(
         id_,

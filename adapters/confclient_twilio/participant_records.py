@@ -21,6 +21,7 @@ from confclient.adapter import (
     TypedPages,
     as_utc,
     make_strict_converter,
+    more_than_microseconds,
     seconds_duration,
     trusted_builder,
 )
@@ -225,8 +226,8 @@ def _decode_fast(record: object, data_region: str | None) -> Participant | None:
         coach,
         seconds,
         coached,
-        joined_at,
-        left_at,
+        joined,
+        left,
     ) = values
     if type(sid) is not str or not sid:
         return None
@@ -257,6 +258,15 @@ def _decode_fast(record: object, data_region: str | None) -> Participant | None:
         for leg in coached:
             if type(leg) is not str:
                 return None
+    try:
+        joined_at = None if joined is None else _fromisoformat(joined)
+        left_at = None if left is None else _fromisoformat(left)
+    except (TypeError, ValueError):
+        return None
+    if (joined is not None and len(joined) > 26 and more_than_microseconds(joined)) or (
+        left is not None and len(left) > 26 and more_than_microseconds(left)
+    ):
+        return None  # rounded to the microsecond (as msgspec does) by the strict path
     return _finish(
         sid,
         conference_sid,
@@ -279,8 +289,8 @@ def _decode_fast(record: object, data_region: str | None) -> Participant | None:
 
 def decode_typed(record: Any, context: tuple[str | None, PageBody]) -> Participant | None:
     """A summary msgspec decoded (:data:`TYPED_PARTICIPANTS`: every JSON type already
-    checked, timestamps still strings) to a :class:`Participant`, or ``None`` where the
-    fast path would decline it too; ``raw`` is parsed from the page when first read."""
+    checked, timestamps parsed) to a :class:`Participant`, or ``None`` where the fast
+    path would decline it too; ``raw`` is parsed from the page when first read."""
     sid = record.participant_sid
     if not sid:
         return None
@@ -314,28 +324,24 @@ def _finish(
     direction: str | None,
     caller: str | None,
     called: str | None,
-    joined_at: Any,
-    left_at: Any,
+    joined_at: datetime | None,
+    left_at: datetime | None,
     seconds: int | None,
     region: str | None,
     conference_region: str | None,
     account_sid: str | None,
     raw: object,
 ) -> Participant | None:
-    """The common tail of both fast paths: values of the documented JSON types to a
-    :class:`Participant` (``None`` for a timestamp ``datetime.fromisoformat`` refuses or a
+    """The common tail of both fast paths: values of the documented types, timestamps
+    parsed, to a :class:`Participant` (``None`` for a timestamp out of range in UTC or a
     duration past timedelta's range)."""
     try:
-        if joined_at is not None:
-            joined_at = _fromisoformat(joined_at)
-            if joined_at.tzinfo is not UTC:
-                joined_at = as_utc(joined_at)
-        if left_at is not None:
-            left_at = _fromisoformat(left_at)
-            if left_at.tzinfo is not UTC:
-                left_at = as_utc(left_at)
+        if joined_at is not None and joined_at.tzinfo is not UTC:
+            joined_at = as_utc(joined_at)
+        if left_at is not None and left_at.tzinfo is not UTC:
+            left_at = as_utc(left_at)
         duration = None if seconds is None else seconds_duration(seconds)
-    except (TypeError, ValueError, OverflowError):
+    except (ValueError, OverflowError):
         return None
     participant: Participant = _build(
         sid,

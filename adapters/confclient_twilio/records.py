@@ -31,6 +31,7 @@ from confclient.adapter import (
     api_error,
     as_utc,
     make_strict_converter,
+    more_than_microseconds,
     seconds_duration,
     trusted_builder,
 )
@@ -271,6 +272,19 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
         tags = ()
     else:
         return None
+    created, started, ended = get("create_time"), get("start_time"), get("end_time")
+    try:
+        created_at = None if created is None else _fromisoformat(created)
+        started_at = None if started is None else _fromisoformat(started)
+        ended_at = None if ended is None else _fromisoformat(ended)
+    except (TypeError, ValueError):
+        return None
+    if (
+        (created is not None and len(created) > 26 and more_than_microseconds(created))
+        or (started is not None and len(started) > 26 and more_than_microseconds(started))
+        or (ended is not None and len(ended) > 26 and more_than_microseconds(ended))
+    ):
+        return None  # rounded to the microsecond (as msgspec does) by the strict path
     return _finish(
         sid,
         account_sid,
@@ -284,16 +298,16 @@ def _decode_fast(record: object, data_region: str | None) -> Conference | None:
         unique,
         max_concurrent,
         tags,
-        get("create_time"),
-        get("start_time"),
-        get("end_time"),
+        created_at,
+        started_at,
+        ended_at,
         record,  # ours alone (just decoded): Conference.raw freezes it when first read
     )
 
 
 def decode_typed(record: Any, context: tuple[str | None, PageBody]) -> Conference | None:
     """A summary msgspec decoded (:data:`TYPED_CONFERENCES`: every JSON type already
-    checked, timestamps still strings) to a :class:`Conference`, or ``None`` where the fast
+    checked, timestamps parsed) to a :class:`Conference`, or ``None`` where the fast
     path would decline it too; ``raw`` is parsed from the page when first read."""
     sid = record.conference_sid
     if not sid:
@@ -332,29 +346,23 @@ def _finish(
     unique: int | None,
     max_concurrent: int | None,
     tags: tuple[str, ...],
-    created_at: Any,
-    started_at: Any,
-    ended_at: Any,
+    created_at: datetime | None,
+    started_at: datetime | None,
+    ended_at: datetime | None,
     raw: object,
 ) -> Conference | None:
-    """The common tail of both fast paths: values of the documented JSON types to a
-    :class:`Conference` (``None`` for a timestamp ``datetime.fromisoformat`` refuses or a
+    """The common tail of both fast paths: values of the documented types, timestamps
+    parsed, to a :class:`Conference` (``None`` for a timestamp out of range in UTC or a
     duration past timedelta's range)."""
     try:
-        if created_at is not None:
-            created_at = _fromisoformat(created_at)
-            if created_at.tzinfo is not UTC:
-                created_at = as_utc(created_at)
-        if started_at is not None:
-            started_at = _fromisoformat(started_at)
-            if started_at.tzinfo is not UTC:
-                started_at = as_utc(started_at)
-        if ended_at is not None:
-            ended_at = _fromisoformat(ended_at)
-            if ended_at.tzinfo is not UTC:
-                ended_at = as_utc(ended_at)
+        if created_at is not None and created_at.tzinfo is not UTC:
+            created_at = as_utc(created_at)
+        if started_at is not None and started_at.tzinfo is not UTC:
+            started_at = as_utc(started_at)
+        if ended_at is not None and ended_at.tzinfo is not UTC:
+            ended_at = as_utc(ended_at)
         duration = None if seconds is None else seconds_duration(seconds)
-    except (TypeError, ValueError, OverflowError):
+    except (ValueError, OverflowError):
         return None
     conference: Conference = _build(
         sid,

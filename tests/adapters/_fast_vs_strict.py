@@ -77,6 +77,19 @@ TIMESTAMPS = st.sampled_from(
         "2026-13-01T00:00:00Z",
         "yesterday",
         "",
+        # Read differently by datetime.fromisoformat and by msgspec (the typed pages):
+        # msgspec's reading is the rule (confclient._strict.parse_timestamp).
+        "2026-10-31T23:59:57.268z",
+        "2026-10-31t23:59:57.123456z",
+        "2026-10-31T23:59:57.1234567Z",
+        "2026-10-31T23:59:57.1234564999Z",
+        "2026-10-31T23:59:59.9999995+05:30",
+        "2026-10-31 23:59:57.123456789+0530",
+        "9999-12-31T23:59:59.9999995Z",
+        # Read by datetime.fromisoformat, refused by msgspec.
+        "2026-10-31T23:59:57+05:30:15",
+        "20261031T235957Z",
+        "2026-10-31T23:59:57,5Z",
     ]
 )
 ODD_VALUES = st.one_of(
