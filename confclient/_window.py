@@ -4,10 +4,12 @@ Enough pages ahead to keep the client busy while the network brings the next one
 more: each page ahead is a response body and its parsed records held in memory. The first
 page tells both sides of the trade: its round trip (request to parsed answer) and the time
 its records took to decode. A page costs the client more than its decoding: reading, parsing
-and checking it, and handing out its items, take more again (a Telnyx listing of 10,000
-records at 0 ms, ``benchmarks/cpu_split.py``: 18 of its 52 ms of CPU decode records, so a
-page costs 2.9 times its decoding). A page's whole cost is taken as :data:`COST_PER_DECODE`
-times its decode time, under what was measured, which errs towards a larger window. While
+and checking it, and handing out its items, take more again (a listing of 10,000 records at
+0 ms with typed pages, ``benchmarks/cpu_split.py``: Telnyx decodes its records in 8.5 of
+its 34.4 ms of CPU, Twilio in 11.2 of 42.3, so a page costs about 4 times its decoding; on
+the JSON path, 18 of 52 ms: 2.9 times). A page's whole cost is taken as
+:data:`COST_PER_DECODE` times its decode time, under what was measured, which errs towards
+a larger window. While
 the client spends that on one page, ``round trip / page cost`` more can come back; the
 window is that plus the page being consumed, at most the caller's ``page_concurrency``.
 
@@ -19,9 +21,11 @@ listing of 10,000, ``benchmarks/window.py``: 50.8 ms with 4 pages in flight, 50.
 instead of 0.8); at 20 ms a round trip it is the whole ``page_concurrency``. (The first
 version, ``round trip / decode time + 2``, kept 5 pages on loopback and 7 in a process's
 first listing: peak RSS 41.8 MiB in the benchmark harness where 4 pages hold 40.7, for the
-same speed.) The consumer's own pace is deliberately left out: a merged or fanned-out
-listing's consumer waits on other listings, which says nothing about this one's network, and
-the listing's memory budget already bounds what a slow consumer leaves waiting.
+same speed. With a page's cost taken as twice its decoding, typed pages, whose records
+decode faster, kept 6 or 7 pages in a process's first listing of Telnyx participants; as
+three times, 5.) The consumer's own pace is deliberately left out: a merged or fanned-out
+listing's consumer waits on other listings, which says nothing about this one's network,
+and the listing's memory budget already bounds what a slow consumer leaves waiting.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ __all__ = ["COST_PER_DECODE", "MIN_WINDOW", "PageWindow"]
 MIN_WINDOW: Final = 4
 
 #: A page's cost to the client, in multiples of its records' decode time.
-COST_PER_DECODE: Final = 2
+COST_PER_DECODE: Final = 3
 
 
 class PageWindow:

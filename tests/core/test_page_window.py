@@ -27,9 +27,10 @@ def test_before_the_first_page_is_measured_the_window_is_small() -> None:
         (0.001, 0.002, 16, 4),  # a fast network: the model's 2, raised to the minimum
         (0.0008, 0.0004, 16, 4),  # the sandbox on loopback
         (0.0027, 0.0006, 16, 4),  # the same, a process's first listing (a new connection)
-        (0.008, 0.001, 16, 5),  # four pages come back while one costs the client its time
-        (0.020, 0.001, 16, 11),  # ten pages per round trip
-        (0.020, 0.0005, 16, 16),  # a slow network: as many as allowed
+        (0.012, 0.001, 16, 5),  # four pages come back while one costs the client its time
+        (0.030, 0.001, 16, 11),  # ten pages per round trip
+        (0.030, 0.0005, 16, 16),  # a slow network: as many as allowed
+        (0.0038, 0.00035, 16, 5),  # a first listing of Telnyx participants on loopback
         (0.020, 0.001, 4, 4),
         (0.020, 0.0, 16, 16),  # nothing to decode (the source decoded its pages)
         (0.0, 0.001, 16, 4),
@@ -50,7 +51,7 @@ def test_only_the_first_measurement_counts() -> None:
     window = PageWindow(16)
     window.first_decoded(0.001)  # nothing measured first: nothing to decide
     assert window.size == MIN_WINDOW
-    window.first_round_trip(0.014)
+    window.first_round_trip(0.021)
     window.first_decoded(0.001)
     assert window.size == 8
     window.first_decoded(1.0)  # a later page does not shrink it again
