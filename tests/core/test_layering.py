@@ -274,6 +274,16 @@ def test_importing_a_pure_module_loads_no_io_machinery(module: str) -> None:
     assert done.stdout.strip() == ""
 
 
+_CREDENTIALS = {
+    "telnyx": {"api_key": "KEYtest", "base_url": "http://127.0.0.1:9/v2"},
+    "twilio": {
+        "account_sid": "AC" + "0" * 32,
+        "auth_token": "token",
+        "base_url": "http://127.0.0.1:9/v1",
+    },
+}
+
+
 @pytest.mark.parametrize("provider", ["telnyx", "twilio"])
 def test_a_service_made_without_config_files_loads_no_toml_parser_nor_difflib(
     provider: str, tmp_path: Path
@@ -297,13 +307,3 @@ def test_a_service_made_without_config_files_loads_no_toml_parser_nor_difflib(
         env=env,
     )
     assert done.stdout.strip() == ""
-
-
-_CREDENTIALS = {
-    "telnyx": {"api_key": "KEYtest", "base_url": "http://127.0.0.1:9/v2"},
-    "twilio": {
-        "account_sid": "AC" + "0" * 32,
-        "auth_token": "token",
-        "base_url": "http://127.0.0.1:9/v1",
-    },
-}
